@@ -1,0 +1,44 @@
+# One command builds the book, one runs the tests; each installs what it needs first.
+#   make book   -> _build/html/index.html
+#   make test   -> unit tests, notebook checks, nbval over every chapter, copies, browser
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+# A local MNIST for machines without internet (Keras's own download is tried first).
+MNIST_NPZ ?= $(wildcard $(abspath ../shared/data/mnist.npz))
+export MNIST_NPZ
+# Where trained models are kept, so a model trained once serves every later chapter.
+export CNN_BOOK_MODELS ?= $(CURDIR)/_build/models
+# A failing exercise check raises, so a solution that rots fails the build and the tests.
+export CNN_BOOK_STRICT_CHECKS := 1
+export MPLBACKEND := Agg
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: install book test copies sync strip lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+book: install
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+test: install
+	$(BIN)/pytest
+
+copies: install
+	$(BIN)/python tools/make_copies.py
+
+sync strip: install
+	$(BIN)/python tools/sync_notebooks.py
+
+lint: install
+	$(BIN)/ruff check helpers tests tools benchmarks chapters
+
+clean:
+	rm -rf _build

@@ -1,0 +1,2 @@
+"""Helpers for the book."""
+__version__ = "1.0.0"

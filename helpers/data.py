@@ -1,0 +1,228 @@
+"""Loading and preparing MNIST (chapters 2 and 3).
+
+`load_mnist` gives exactly what `keras.datasets.mnist.load_data()` gives. It asks Keras
+first, which downloads the data when the machine is online (Colab, a laptop). Only when
+that download fails for lack of a network does it read a local copy, from the `.npz` file
+named by the environment variable ``MNIST_NPZ``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import urllib.error
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+#: Environment variable naming a local copy of MNIST, used only when Keras cannot download.
+MNIST_ENV_VAR = "MNIST_NPZ"
+
+#: What `keras.datasets.mnist.load_data()` returns, array by array.
+EXPECTED_SHAPES = {
+    "x_train": (60000, 28, 28),
+    "y_train": (60000,),
+    "x_test": (10000, 28, 28),
+    "y_test": (10000,),
+}
+
+HOW_TO_GET_MNIST = (
+    "MNIST could not be loaded. Keras could not download it (no network?) and no local "
+    f"copy is set. Either connect to the internet and run again, or download mnist.npz "
+    "(https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz) and point the "
+    f"environment variable {MNIST_ENV_VAR} at it, e.g. in a shell: "
+    f"export {MNIST_ENV_VAR}=/path/to/mnist.npz, or in a notebook: "
+    f"import os; os.environ['{MNIST_ENV_VAR}'] = '/path/to/mnist.npz'."
+)
+
+Split = tuple[np.ndarray, np.ndarray]
+
+
+class MnistUnavailableError(RuntimeError):
+    """Raised when MNIST can be neither downloaded nor read from a local file."""
+
+
+def _is_network_failure(error: BaseException) -> bool:
+    """True when `error` (from Keras's downloader) means the data could not be fetched."""
+    if isinstance(error, (urllib.error.URLError, ConnectionError, TimeoutError)):
+        return True
+    message = str(error)
+    return "URL fetch failure" in message or "URL fetch" in message
+
+
+def _keras_load() -> tuple[Split, Split]:
+    """Call the real Keras loader (imported lazily: TensorFlow is slow to import)."""
+    import keras
+
+    return keras.datasets.mnist.load_data()
+
+
+def validate_mnist(arrays: dict[str, np.ndarray], source: str = "MNIST") -> None:
+    """Check four MNIST arrays: keys, shapes, dtype uint8, labels 0-9. Raise ValueError if not.
+
+    Introduced in chapter 2.
+    """
+    missing = sorted(set(EXPECTED_SHAPES) - set(arrays))
+    if missing:
+        raise ValueError(
+            f"{source} lacks the arrays {missing}; expected the keys {sorted(EXPECTED_SHAPES)}."
+        )
+    for key, shape in EXPECTED_SHAPES.items():
+        array = arrays[key]
+        if array.shape != shape:
+            raise ValueError(f"{source}: {key} has shape {array.shape}, expected {shape}.")
+        if array.dtype != np.uint8:
+            raise ValueError(f"{source}: {key} has dtype {array.dtype}, expected uint8.")
+    for key in ("y_train", "y_test"):
+        if arrays[key].max() > 9:
+            raise ValueError(
+                f"{source}: {key} holds the label {int(arrays[key].max())}, expected labels 0-9."
+            )
+
+
+def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
+    """Read MNIST from a local `.npz` file laid out like Keras's `mnist.npz`.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: uint8 arrays of shapes
+    (60000, 28, 28), (60000,), (10000, 28, 28), (10000,). Raises ValueError for a file
+    that is missing, corrupt or holds anything else. Introduced in chapter 2.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ValueError(f"{MNIST_ENV_VAR} points at {path}, which is not a file. {HOW_TO_GET_MNIST}")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(
+            f"{path} is not a readable MNIST .npz file ({error}); expected the arrays "
+            f"{sorted(EXPECTED_SHAPES)} saved with numpy.savez."
+        ) from error
+    validate_mnist(arrays, source=str(path))
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def load_mnist() -> tuple[Split, Split]:
+    """Load MNIST as `keras.datasets.mnist.load_data()` does, with an offline fallback.
+
+    Keras is asked first. If its download fails for lack of a network, the file named by
+    the environment variable ``MNIST_NPZ`` is read instead. With neither, raises
+    `MnistUnavailableError` saying how to provide the data. Introduced in chapter 2.
+    """
+    chatter = io.StringIO()  # Keras announces its download; keep that only if it worked
+    try:
+        with contextlib.redirect_stdout(chatter):
+            (x_train, y_train), (x_test, y_test) = _keras_load()
+    except Exception as error:  # Keras raises a bare Exception for a failed download
+        if not _is_network_failure(error):
+            raise
+        local = os.environ.get(MNIST_ENV_VAR)
+        if not local:
+            raise MnistUnavailableError(HOW_TO_GET_MNIST) from error
+        print(f"Keras could not download MNIST (no network); reading the local copy {MNIST_ENV_VAR}={local}")
+        return load_mnist_npz(local)
+    sys.stdout.write(chatter.getvalue())
+    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+    validate_mnist(arrays, source="keras.datasets.mnist")
+    return (x_train, y_train), (x_test, y_test)
+
+
+def check_images(images: np.ndarray, *, scaled: bool | None = None, name: str = "images") -> None:
+    """Raise ValueError unless `images` is a stack of 28x28 digits, (n, 28, 28) or (n, 28, 28, 1).
+
+    With ``scaled=True`` also require floats in [0, 1]; with ``scaled=False`` values in 0-255.
+    """
+    images = np.asarray(images)
+    if images.ndim not in (3, 4) or images.shape[1:3] != (28, 28) or (
+        images.ndim == 4 and images.shape[3] != 1
+    ):
+        raise ValueError(
+            f"{name} should have shape (n, 28, 28) or (n, 28, 28, 1); got {images.shape}."
+        )
+    if not np.issubdtype(images.dtype, np.number) or images.dtype == np.bool_:
+        raise ValueError(f"{name} should hold numbers; got dtype {images.dtype}.")
+    if scaled is True and images.size and (images.min() < 0 or images.max() > 1):
+        raise ValueError(
+            f"{name} should be scaled to [0, 1]; got values from {images.min()} to "
+            f"{images.max()}. Divide the uint8 pixels by 255 first (chapter 3)."
+        )
+    if scaled is False and images.size and (images.min() < 0 or images.max() > 255):
+        raise ValueError(f"{name} should hold pixels 0-255; got {images.min()} to {images.max()}.")
+
+
+def check_labels(labels: np.ndarray, name: str = "labels") -> np.ndarray:
+    """Return `labels` as a 1-D int array after checking they are whole numbers 0-9."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        hint = " (these look like probabilities: take np.argmax(..., axis=1))" if labels.ndim == 2 else ""
+        raise ValueError(f"{name} should be a 1-D array of digits 0-9; got shape {labels.shape}{hint}.")
+    if labels.size and not np.issubdtype(labels.dtype, np.integer):
+        if np.issubdtype(labels.dtype, np.floating) and np.all(labels == np.round(labels)):
+            labels = labels.astype(np.int64)
+        else:
+            raise ValueError(
+                f"{name} should be whole numbers 0-9; got dtype {labels.dtype} "
+                "(probabilities? take np.argmax(..., axis=1) first)."
+            )
+    if labels.size and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"{name} should be digits 0-9; got values from {labels.min()} to {labels.max()}.")
+    return labels.astype(np.int64)
+
+
+def scale_images(images: np.ndarray) -> np.ndarray:
+    """Turn uint8 pixels 0-255 into float32 values in [0, 1]. Introduced in chapter 3."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8:
+        raise ValueError(
+            f"scale_images expects raw uint8 pixels 0-255; got dtype {images.dtype}. "
+            "Were these images scaled already?"
+        )
+    return images.astype(np.float32) / 255.0
+
+
+def add_channel_axis(images: np.ndarray) -> np.ndarray:
+    """Reshape (n, 28, 28) images to (n, 28, 28, 1), the layout `Conv2D` expects (chapter 3)."""
+    images = np.asarray(images)
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"add_channel_axis expects shape (n, 28, 28); got {images.shape}.")
+    return images.reshape(-1, 28, 28, 1)
+
+
+def prepare_images(images: np.ndarray) -> np.ndarray:
+    """Scale uint8 (n, 28, 28) digits to float32 [0, 1] and add the channel axis (chapter 3)."""
+    return add_channel_axis(scale_images(images))
+
+
+def split_validation(
+    x: np.ndarray, y: np.ndarray, n_val: int = 5000, seed: int = 0
+) -> tuple[Split, Split]:
+    """Hold out `n_val` random examples of the training set for validation (chapter 3).
+
+    Returns ``(x_fit, y_fit), (x_val, y_val)``; the same seed always gives the same split.
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length; got {len(x)} and {len(y)}.")
+    if not 0 < n_val < len(x):
+        raise ValueError(f"n_val must be between 1 and {len(x) - 1}; got {n_val}.")
+    order = np.random.default_rng(seed).permutation(len(x))
+    fit, val = order[:-n_val], order[-n_val:]
+    return (x[fit], y[fit]), (x[val], y[val])
+
+
+def load_prepared(n_val: int = 5000, seed: int = 0) -> dict[str, np.ndarray]:
+    """MNIST ready for a model: float32 (n, 28, 28, 1) images in [0, 1] and int labels.
+
+    Keys: ``x_fit, y_fit`` (training minus validation), ``x_val, y_val``, ``x_test, y_test``.
+    The preparation chapter 3 teaches, in one call for later chapters.
+    """
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    (x_fit, y_fit), (x_val, y_val) = split_validation(
+        prepare_images(x_train), y_train.astype(np.int64), n_val=n_val, seed=seed
+    )
+    return {
+        "x_fit": x_fit, "y_fit": y_fit, "x_val": x_val, "y_val": y_val,
+        "x_test": prepare_images(x_test), "y_test": y_test.astype(np.int64),
+    }

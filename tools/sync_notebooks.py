@@ -1,0 +1,134 @@
+"""Keep every chapter's opening consistent and its outputs stripped.
+
+For each `chapters/NN_slug.ipynb` it (1) writes the button row (Open in Colab, View source)
+naming the file's own path and the repository in `_config.yml`; (2) writes the shared setup
+cell, which installs `helpers` in Colab at the book's version (`helpers.__version__`);
+(3) strips outputs and execution counts. Run `make sync` after editing a notebook.
+`--check` only reports notebooks that differ (the tests use the same functions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUTTON_PREFIX = "[Open in Colab]"
+SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
+
+
+def book_version() -> str:
+    """The book's version, read from `helpers/__init__.py` (its one home)."""
+    text = (ROOT / "helpers" / "__init__.py").read_text()
+    return re.search(r'__version__ = "([^"]+)"', text).group(1)
+
+
+def repository() -> tuple[str, str]:
+    """(url, branch) of the book's repository, read from `_config.yml`."""
+    text = (ROOT / "_config.yml").read_text()
+    block = text.split("\nrepository:", 1)[1]
+    url = re.search(r"\n\s+url:\s*(\S+)", block).group(1)
+    branch = re.search(r"\n\s+branch:\s*(\S+)", block).group(1)
+    return url.rstrip("/"), branch
+
+
+def colab_url(notebook: Path) -> str:
+    url, branch = repository()
+    github_path = url.split("github.com/", 1)[1]
+    rel = notebook.resolve().relative_to(ROOT).as_posix()
+    return f"https://colab.research.google.com/github/{github_path}/blob/{branch}/{rel}"
+
+
+def source_url(notebook: Path) -> str:
+    url, branch = repository()
+    rel = notebook.resolve().relative_to(ROOT).as_posix()
+    return f"{url}/blob/{branch}/{rel}"
+
+
+def button_row(notebook: Path) -> str:
+    return f"{BUTTON_PREFIX}({colab_url(notebook)}) · [View source on GitHub]({source_url(notebook)})"
+
+
+def setup_source() -> str:
+    url, _ = repository()
+    return f'''{SETUP_MARKER} (at the book's version).
+import sys
+
+if "google.colab" in sys.modules:
+    %pip install --quiet "cnn-mnist-helpers @ git+{url}@v{book_version()}"
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+import helpers
+from helpers.style import use_book_style
+from helpers.training import set_seed
+
+use_book_style()
+set_seed(0)
+print(f"TensorFlow {{tf.__version__}} · Keras {{keras.__version__}} · helpers {{helpers.__version__}}")'''
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + [lines[-1]]
+
+
+def synced(notebook: Path) -> dict:
+    """The notebook as it should be committed."""
+    nb = json.loads(notebook.read_text())
+    cells = nb["cells"]
+    first = "".join(cells[0]["source"])
+    row = button_row(notebook)
+    if BUTTON_PREFIX in first:
+        first = re.sub(re.escape(BUTTON_PREFIX) + r".*", lambda _: row, first, count=1)
+    else:
+        title, _, rest = first.partition("\n")
+        first = f"{title}\n\n{row}\n{rest}"
+    cells[0]["source"] = _lines(first)
+    setup = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).startswith(SETUP_MARKER)]
+    if not setup:
+        raise SystemExit(f"{notebook}: no setup cell starting with {SETUP_MARKER!r}")
+    setup[0]["source"] = _lines(setup_source())
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    nb["metadata"] = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        **({"colab": nb["metadata"]["colab"]} if "colab" in nb["metadata"] else {}),
+    }
+    return nb
+
+
+def dumps(nb: dict) -> str:
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report, change nothing")
+    args = parser.parse_args()
+    stale = []
+    for notebook in chapter_notebooks():
+        text = dumps(synced(notebook))
+        if notebook.read_text() != text:
+            stale.append(notebook)
+            if not args.check:
+                notebook.write_text(text)
+    for notebook in stale:
+        print(("out of sync: " if args.check else "synced: ") + notebook.relative_to(ROOT).as_posix())
+    return 1 if (args.check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
