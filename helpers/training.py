@@ -137,7 +137,11 @@ def fit_recipe(
             )
         )
     start = time.perf_counter()
-    history = model.fit(train, validation_data=val, epochs=recipe.epochs, callbacks=callbacks, verbose=verbose)
+    # shuffle=False: the dataset already reshuffles itself every epoch (make_dataset); Keras
+    # would otherwise warn that it cannot shuffle a tf.data pipeline.
+    history = model.fit(
+        train, validation_data=val, epochs=recipe.epochs, callbacks=callbacks, verbose=verbose, shuffle=False
+    )
     record = {key: [float(v) for v in values] for key, values in history.history.items()}
     record["seconds"] = [time.perf_counter() - start]
     return model, record
