@@ -59,6 +59,7 @@ import sys
 
 if "google.colab" in sys.modules:
     %pip install --quiet "cnn-mnist-helpers @ git+{url}@v{book_version()}"
+%matplotlib inline
 
 import keras
 import numpy as np
