@@ -1,0 +1,406 @@
+"""The student and instructor copies that `make copies` (tools/make_copies.py) writes.
+
+On every chapter notebook that exists:
+
+- **Student copies hide the solutions.** Every line of a student copy is a line of the
+  source outside the solutions, or a stub line; so no line that appears only in a solution
+  can be there. The markers, the solution dropdown cells and all outputs are gone.
+- **Student copies change nothing else.** Every other cell is the source's cell, same
+  type, text and metadata; each answer cell is the source's cell with each solution region
+  replaced by `# YOUR CODE HERE` / `raise NotImplementedError()` at the marker's
+  indentation; every code cell still compiles.
+- **Instructor copies are the source.** Same cells, same text, no outputs, plus nbgrader
+  metadata on answer and check cells. Since every code cell is identical to the source,
+  nbval executing the *sources* with CNN_BOOK_STRICT_CHECKS=1 (`make test`, and the book
+  build) is an execution of the instructor copies in which every check must pass: a failing
+  check raises in strict mode. Executing them a second time here would prove nothing more.
+- **Student copies execute up to the stubs**, as a student in Colab runs them (no strict
+  mode): every cell before the first stub runs, each check of a function still stubbed
+  prints a fail saying NotImplementedError, and execution stops with NotImplementedError
+  in a stub cell and in no earlier cell. See `test_student_copy_runs_up_to_its_stubs`
+  for which chapters are executed and why that is enough.
+
+The last part of the file tests make_copies on small in-memory notebooks, including broken
+ones, so a copy that would leak is an error and the leak detector itself is shown to fire.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()"}
+#: Code that trains a network; a chapter that runs any before its first stub is not executed here.
+TRAINS = re.compile(r"\.fit\(|\bfit_recipe\(|\btrain_or_load\(")
+
+
+def _load_make_copies():
+    spec = importlib.util.spec_from_file_location("make_copies", ROOT / "tools" / "make_copies.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+mc = _load_make_copies()
+ids = [p.stem for p in CHAPTERS]
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, nbformat.NotebookNode]:
+    return {p.stem: nbformat.read(p, as_version=4) for p in CHAPTERS}
+
+
+# --- an independent reading of the source: which cells and lines are solutions ------------
+
+
+def solution_spans(nb) -> list[tuple[int, int]]:
+    """(solution-start cell, solution-end cell) pairs, found by their directive lines."""
+    spans, start = [], None
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        if re.search(r"^\s*(:{3,}|`{3,})\{solution-start\}", cell.source, re.MULTILINE):
+            start = i
+        elif re.search(r"^\s*(:{3,}|`{3,})\{solution-end\}", cell.source, re.MULTILINE) and start is not None:
+            spans.append((start, i))
+            start = None
+    return spans
+
+
+def split_regions(source: str) -> tuple[list[str], list[str]]:
+    """(lines outside solution regions, lines inside them) of a code cell; markers in neither."""
+    outside, inside, depth = [], [], False
+    for line in source.splitlines():
+        if line.strip() == BEGIN:
+            depth = True
+        elif line.strip() == END:
+            depth = False
+        else:
+            (inside if depth else outside).append(line)
+    return outside, inside
+
+
+def expected_student_cell_source(source: str) -> str:
+    """The source with each solution region replaced by the stub at the BEGIN line's indent."""
+    return re.sub(
+        rf"^([ \t]*){re.escape(BEGIN)}[ \t]*\n(?:.*\n)*?[ \t]*{re.escape(END)}[ \t]*$",
+        lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()",
+        source,
+        flags=re.MULTILINE,
+    )
+
+
+def public_and_secret_lines(nb) -> tuple[set[str], set[str]]:
+    """Stripped non-blank lines the student may see, and those only a solution holds."""
+    in_span = {i for a, b in solution_spans(nb) for i in range(a, b + 1)}
+    public: set[str] = set()
+    solution: set[str] = set()
+    for i, cell in enumerate(nb.cells):
+        outside, inside = split_regions(cell.source) if cell.cell_type == "code" else (cell.source.splitlines(), [])
+        if i in in_span:
+            solution.update(line.strip() for line in inside + (outside if cell.cell_type != "code" else []))
+            if cell.cell_type == "code":
+                public.update(line.strip() for line in outside)
+        else:
+            public.update(line.strip() for line in outside)
+            solution.update(line.strip() for line in inside)
+    public.discard("")
+    solution.discard("")
+    return public, solution - public
+
+
+def leaks(student, source) -> list[str]:
+    """Lines of a student copy that the student must not see (empty when all is well)."""
+    public, secret = public_and_secret_lines(source)
+    seen = {line.strip() for cell in student.cells for line in cell.source.splitlines()} - {""}
+    found = sorted(seen & secret) + sorted(seen - public - STUB_LINES - secret)
+    found += [marker for marker in (BEGIN, END) if any(marker in c.source for c in student.cells)]
+    return found
+
+
+# --- the copies of the real chapters --------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ids)
+def test_student_copy_has_no_solution_code(name, sources):
+    source = sources[name]
+    student = mc.student_copy(source)
+    assert leaks(student, source) == [], f"{name}: the student copy shows solution lines"
+    _, secret = public_and_secret_lines(source)
+    assert secret, f"{name}: no solution lines found at all; are its exercises marked?"
+    for cell in student.cells:
+        assert ":::{solution-start}" not in cell.source and "{solution-end}" not in cell.source
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("name", ids)
+def test_student_copy_keeps_every_other_cell(name, sources):
+    source = sources[name]
+    student = mc.student_copy(source)
+    in_span = {i for a, b in solution_spans(source) for i in range(a, b + 1)}
+    kept = [c for i, c in enumerate(source.cells) if i not in in_span or c.cell_type == "code"]
+    assert len(student.cells) == len(kept), f"{name}: cells were added or lost"
+    stubs = 0
+    for ours, theirs in zip(student.cells, kept, strict=True):
+        assert ours.cell_type == theirs.cell_type and ours.metadata == theirs.metadata
+        if theirs.cell_type == "code" and BEGIN in theirs.source:
+            assert ours.source == expected_student_cell_source(theirs.source)
+            stubs += ours.source.count("raise NotImplementedError()")
+        else:
+            assert ours.source == theirs.source
+    assert stubs == sum(c.source.count(BEGIN) for c in source.cells if c.cell_type == "code")
+    assert student.metadata == source.metadata
+
+
+@pytest.mark.parametrize("name", ids)
+def test_student_copy_code_compiles(name, sources):
+    """A stub at the wrong indentation would be a SyntaxError before the student starts."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transform = TransformerManager().transform_cell
+    for i, cell in enumerate(mc.student_copy(sources[name]).cells):
+        if cell.cell_type == "code":
+            compile(transform(cell.source), f"{name} cell {i}", "exec")
+
+
+@pytest.mark.parametrize("name", ids)
+def test_instructor_copy_is_the_source(name, sources):
+    """Same cells and text as the source (so nbval on the source, strict, runs these checks),
+    no outputs, and nbgrader metadata on each answer and check cell."""
+    source = sources[name]
+    instructor = mc.instructor_copy(source)
+    assert len(instructor.cells) == len(source.cells)
+    graded = answers = 0
+    for ours, theirs in zip(instructor.cells, source.cells, strict=True):
+        assert (ours.cell_type, ours.source) == (theirs.cell_type, theirs.source)
+        extra = {k: v for k, v in ours.metadata.items() if k != "nbgrader"}
+        assert extra == theirs.metadata
+        if ours.cell_type == "code":
+            assert ours.outputs == [] and ours.execution_count is None
+            meta = ours.metadata.get("nbgrader")
+            if BEGIN in ours.source:
+                assert meta and meta["solution"] and not meta["grade"]
+                answers += 1
+            elif meta:
+                assert meta["grade"] and meta["points"] == 1 and re.match(r"\S+-check$", meta["grade_id"])
+                graded += 1
+    assert graded == len(solution_spans(source)) and answers >= graded
+    grade_ids = [c.metadata["nbgrader"]["grade_id"] for c in instructor.cells if "nbgrader" in c.metadata]
+    assert len(grade_ids) == len(set(grade_ids)), "nbgrader needs unique grade ids"
+
+
+def test_make_copies_command_writes_both_sets(tmp_path):
+    """The documented command, run as `make copies` runs it, writes every chapter twice."""
+    if not CHAPTERS:
+        pytest.skip("no chapter notebooks yet")
+    run = subprocess.run(
+        [sys.executable, "tools/make_copies.py", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    for kind in ("student", "instructor"):
+        written = sorted(p.name for p in (tmp_path / kind).glob("*.ipynb"))
+        assert written == [p.name for p in CHAPTERS]
+        for name in written:
+            assert f"wrote {tmp_path / kind / name}" in run.stdout
+        with zipfile.ZipFile(tmp_path / f"{kind}.zip") as archive:
+            assert sorted(archive.namelist()) == [f"{kind}/{n}" for n in written]
+    for path in CHAPTERS:
+        student = nbformat.read(tmp_path / "student" / path.name, as_version=4)
+        nbformat.validate(student)
+        assert leaks(student, nbformat.read(path, as_version=4)) == []
+
+
+# --- executing the student copies -----------------------------------------------------------
+
+
+def first_stub_index(nb) -> int:
+    """Index of the first cell with a stub (the number of cells when there is none)."""
+    return next(
+        (i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "raise NotImplementedError()" in c.source),
+        len(nb.cells),
+    )
+
+
+def training_before_first_stub(nb) -> str | None:
+    """The first training call in the code before the first stub, or None."""
+    stop = first_stub_index(nb)
+    for cell in nb.cells[:stop]:
+        if cell.cell_type == "code":
+            found = TRAINS.search(cell.source)
+            if found:
+                return found[0]
+    return None
+
+
+@pytest.mark.parametrize("name", ids)
+def test_student_copy_runs_up_to_its_stubs(name, sources, mnist_path, monkeypatch):
+    """Execute the student copy as a student would (no strict mode) and watch where it stops.
+
+    Which chapters are executed: those whose code before the first stub trains nothing
+    (no `.fit(`, `fit_recipe(` or `train_or_load(`). The others are skipped, because their
+    student copies would spend minutes training exactly what the source already trains,
+    and the CI has no minutes to spare. For them the property still holds, by the tests
+    above: every cell before the first stub is the source's cell (asserted), so it runs as
+    it does in the source, which nbval and the book build execute; the answer cell keeps the
+    source's lines around the stub and compiles (asserted); and the stub's `raise` is then
+    the first thing that can fail. What those chapters do not get is the runtime check that
+    a stubbed *function* makes its check print a fail rather than crash, which the executed
+    chapters and tests/test_checks_core.py exercise for the shared checks.
+
+    Executed here: every cell up to the stop must run; the stop must be a NotImplementedError
+    in a stub cell; each check cell run before it (a stubbed function's check) must print
+    a fail that names NotImplementedError.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    student = mc.student_copy(sources[name])
+    trains = training_before_first_stub(student)
+    if trains:
+        pytest.skip(f"runs {trains!r} before its first stub: see this test's docstring")
+    monkeypatch.delenv("CNN_BOOK_STRICT_CHECKS", raising=False)
+    client = NotebookClient(
+        student, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "chapters")}}
+    )
+    stubs = [i for i, c in enumerate(student.cells) if c.cell_type == "code" and "raise NotImplementedError()" in c.source]
+    stopped = None
+    with client.setup_kernel():
+        for i, cell in enumerate(student.cells):
+            if cell.cell_type != "code":
+                continue
+            try:
+                client.execute_cell(cell, i)
+            except CellExecutionError as error:
+                stopped = (i, error.ename, str(error.evalue))
+                break
+    assert stopped is not None or stubs, f"{name}: no stub stopped the run"
+    checks_run = [
+        c for c in student.cells[: stopped[0] if stopped else None]
+        if c.cell_type == "code" and re.match(r"\s*check_\w+\(", c.source)
+    ]
+    for cell in checks_run:
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert "❌" in text and "NotImplementedError" in text, f"{name}: check printed {text!r}"
+    if stopped:
+        index, ename, evalue = stopped
+        assert ename == "NotImplementedError", f"{name}: cell {index} raised {ename}: {evalue}"
+        assert index in stubs, f"{name}: NotImplementedError in cell {index}, which is not a stub cell"
+        assert index >= stubs[0]
+
+
+# --- make_copies on small notebooks, good and broken ----------------------------------------
+
+md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+
+
+def tiny(answer: str, *, between: list | None = None) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        md("# Title"),
+        code("from helpers.checks import check_number", outputs=[], execution_count=3),
+        md(":::{exercise} Size\n:label: ex-size\n:::"),
+        md(":::{solution-start} ex-size\n:class: dropdown\n:::"),
+        *(between or []),
+        code(answer),
+        md(":::{solution-end}\n:::"),
+        code("check_number('size', size, 26)"),
+    ]
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hello")]
+    return nb
+
+
+def test_stub_keeps_indentation_and_surrounding_lines():
+    source = (
+        "def scale(x):\n    \"\"\"Scale to [0, 1].\"\"\"\n"
+        f"    {BEGIN}\n    y = x / 255\n    return y.astype('float32')\n    {END}\n\n\nresult = scale(x)"
+    )
+    student = mc.student_copy(tiny(source))
+    answer = student.cells[3].source
+    assert answer == (
+        "def scale(x):\n    \"\"\"Scale to [0, 1].\"\"\"\n"
+        "    # YOUR CODE HERE\n    raise NotImplementedError()\n\n\nresult = scale(x)"
+    )
+    assert answer == expected_student_cell_source(source)
+
+
+def test_several_regions_in_one_cell():
+    source = f"{BEGIN}\na = 1\n{END}\nprint('kept')\nif True:\n    {BEGIN}\n    b = 2\n    {END}"
+    answer = mc.student_copy(tiny(source)).cells[3].source
+    assert answer.count("raise NotImplementedError()") == 2 and "a = 1" not in answer and "b = 2" not in answer
+    assert "print('kept')" in answer and "    raise NotImplementedError()" in answer
+
+
+def test_copies_strip_outputs_drop_solution_cells_and_leave_the_input_alone():
+    nb = tiny(f"{BEGIN}\nsize = 26\n{END}", between=[md("We subtract the kernel and add one.")])
+    before = nbformat.writes(nb)
+    student, instructor = mc.student_copy(nb), mc.instructor_copy(nb)
+    assert nbformat.writes(nb) == before, "make_copies changed its input"
+    assert [c.source for c in student.cells if c.cell_type == "markdown"] == [
+        "# Title", ":::{exercise} Size\n:label: ex-size\n:::"
+    ]
+    assert all(c.outputs == [] and c.execution_count is None for c in student.cells + instructor.cells if c.cell_type == "code")
+    assert [c.source for c in instructor.cells] == [c.source for c in nb.cells]
+    assert instructor.cells[5].metadata["nbgrader"]["grade_id"] == "ex-size-answer"
+    assert instructor.cells[7].metadata["nbgrader"]["grade_id"] == "ex-size-check"
+    assert leaks(student, nb) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "between", "message"),
+    [
+        ("size = 26", None, "is code without"),
+        (f"{BEGIN}\nsize = 26", None, "never closed"),
+        (f"{BEGIN}\n{BEGIN}\nsize = 26\n{END}", None, "inside another"),
+        (f"size = 26\n{END}", None, "without a"),
+        (f"{BEGIN}\nsize = 26\n{END}", [code("helper = 1")], "is code without"),
+    ],
+)
+def test_a_solution_that_would_leak_is_an_error(answer, between, message):
+    with pytest.raises(ValueError, match=message):
+        mc.student_copy(tiny(answer, between=between))
+
+
+def test_unmatched_solution_directives_are_errors():
+    nb = tiny(f"{BEGIN}\nsize = 26\n{END}")
+    del nb.cells[5]  # the solution-end
+    with pytest.raises(ValueError, match="has no solution-end"):
+        mc.student_copy(nb)
+    nb = tiny(f"{BEGIN}\nsize = 26\n{END}")
+    del nb.cells[3]  # the solution-start
+    with pytest.raises(ValueError, match="solution-end without"):
+        mc.student_copy(nb)
+
+
+def test_the_leak_detector_fires():
+    """A student copy with one solution line put back, or a marker left, is reported."""
+    nb = tiny(f"{BEGIN}\nsize = 28 - 3 + 1\n{END}")
+    student = mc.student_copy(nb)
+    assert leaks(student, nb) == []
+    student.cells[3].source += "\nsize = 28 - 3 + 1"
+    assert leaks(student, nb) == ["size = 28 - 3 + 1"]
+    student = mc.student_copy(nb)
+    student.cells[3].source = f"{BEGIN}\n" + student.cells[3].source
+    assert BEGIN in leaks(student, nb)
+
+
+def test_the_command_refuses_a_broken_notebook(tmp_path):
+    broken = tmp_path / "01_broken.ipynb"
+    nbformat.write(tiny("size = 26"), broken)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_copies.py"), "--out", str(tmp_path / "out"), str(broken)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode != 0 and "is code without" in run.stderr
+    assert not (tmp_path / "out").exists(), "nothing is written when a notebook is broken"
