@@ -45,11 +45,13 @@ class Recipe:
     augment: bool = False
     schedule: str = "constant"  # "constant" or "cosine"
     early_stopping_patience: int | None = None
+    train_subset: int | None = None  # train on only the first N fitting images (short comparisons)
     seed: int = 0
 
     def fingerprint(self) -> str:
         """A short hash of the recipe: a saved model is reused only if this matches."""
-        text = json.dumps(dataclasses.asdict(self), sort_keys=True)
+        fields = {key: value for key, value in dataclasses.asdict(self).items() if value is not None}
+        text = json.dumps(fields, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def build(self) -> keras.Model:
@@ -62,6 +64,14 @@ class Recipe:
 #: The article's network trained the book's way (chapter 5): float32 input in a cached,
 #: prefetched tf.data pipeline, batches of 128, Adam, 10 epochs.
 SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch_size=128)
+
+
+#: The chapter 7 model: batch norm, dropout, wider blocks without the last pooling,
+#: augmentation, a cosine learning-rate schedule and early stopping on the validation set.
+IMPROVED_RECIPE = Recipe(
+    name="improved_cnn", builder="build_improved_cnn", epochs=10, batch_size=128, learning_rate=2e-3,
+    augment=True, schedule="cosine", early_stopping_patience=3,
+)
 
 
 def set_seed(seed: int = 0) -> None:
@@ -77,11 +87,13 @@ def models_dir() -> Path:
 
 
 def make_dataset(
-    x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = False, seed: int = 0
+    x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = False, seed: int = 0,
+    augment: bool = False,
 ) -> tf.data.Dataset:
     """A tf.data pipeline over in-memory arrays: cache, optional shuffle, batch, prefetch.
 
     `x` must be float32 (n, 28, 28, 1) in [0, 1] and `y` int labels 0-9 (chapter 5).
+    With `augment`, each batch is randomly shifted, rotated and zoomed (chapter 7).
     """
     import tensorflow as tf
 
@@ -96,7 +108,12 @@ def make_dataset(
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).cache()
     if shuffle:
         dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    dataset = dataset.batch(batch_size)
+    if augment:
+        augmenter = _models.build_augmenter()
+        dataset = dataset.map(lambda images, labels: (augmenter(images, training=True), labels),
+                              num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)
 
 
 def compile_model(model: keras.Model, recipe: Recipe, steps_per_epoch: int) -> keras.Model:
@@ -121,11 +138,14 @@ def fit_recipe(
 ) -> tuple[keras.Model, dict[str, list[float]]]:
     """Build, compile and fit `recipe` on ``data['x_fit'], data['y_fit']``, validating on
     ``x_val, y_val``. Returns the model and its history (one list per metric) plus the
-    training time in seconds under the key ``"seconds"``."""
+    training time in seconds under the keys ``"seconds"`` (the whole fit, one entry) and
+    ``"epoch_seconds"`` (one per epoch); see `history_record`."""
     import keras
 
     model = recipe.build()
-    train = make_dataset(data["x_fit"], data["y_fit"], recipe.batch_size, shuffle=True, seed=recipe.seed)
+    x_fit, y_fit = data["x_fit"][: recipe.train_subset], data["y_fit"][: recipe.train_subset]
+    train = make_dataset(x_fit, y_fit, recipe.batch_size, shuffle=True, seed=recipe.seed,
+                         augment=recipe.augment)
     val = make_dataset(data["x_val"], data["y_val"], 1024)
     compile_model(model, recipe, steps_per_epoch=int(train.cardinality()))
     callbacks = []
@@ -136,15 +156,55 @@ def fit_recipe(
                 restore_best_weights=True,
             )
         )
+    timer = epoch_timer()
+    callbacks.append(timer)
     start = time.perf_counter()
     # shuffle=False: the dataset already reshuffles itself every epoch (make_dataset); Keras
     # would otherwise warn that it cannot shuffle a tf.data pipeline.
     history = model.fit(
         train, validation_data=val, epochs=recipe.epochs, callbacks=callbacks, verbose=verbose, shuffle=False
     )
-    record = {key: [float(v) for v in values] for key, values in history.history.items()}
-    record["seconds"] = [time.perf_counter() - start]
-    return model, record
+    return model, history_record(history, time.perf_counter() - start, timer.seconds)
+
+
+def epoch_timer() -> keras.callbacks.Callback:
+    """A Keras callback that times each epoch: after `fit`, its `.seconds` lists them (chapter 5)."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+
+        def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
+def history_record(
+    history: keras.callbacks.History | dict[str, list[float]], seconds: float, epoch_seconds: list[float]
+) -> dict[str, list[float]]:
+    """What `save_trained` stores about a training run: one list per metric (``loss``,
+    ``accuracy``, ``val_loss``, ``val_accuracy``), ``"seconds"`` (a one-element list: the
+    whole fit) and ``"epoch_seconds"`` (one entry per epoch). Chapter 5 and `fit_recipe` both
+    make their record with it."""
+    logs = history.history if hasattr(history, "history") else history
+    record = {key: [float(v) for v in values] for key, values in logs.items()}
+    epochs = {len(values) for values in record.values()}
+    if len(epochs) > 1 or (record and epochs != {len(epoch_seconds)}):
+        raise ValueError(
+            f"every metric needs one value per epoch and epoch_seconds one time per epoch; got "
+            f"{ {key: len(v) for key, v in record.items()} } and {len(epoch_seconds)} epoch times."
+        )
+    if seconds < 0 or any(s < 0 for s in epoch_seconds):
+        raise ValueError(f"times should be non-negative seconds; got {seconds} and {epoch_seconds}.")
+    record["seconds"] = [float(seconds)]
+    record["epoch_seconds"] = [float(s) for s in epoch_seconds]
+    return record
 
 
 def _paths(recipe: Recipe, folder: Path | None) -> tuple[Path, Path]:

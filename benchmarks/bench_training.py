@@ -1,0 +1,108 @@
+"""Training speed and accuracy: the article's code as written against the book's recipes.
+
+Each recipe runs in its own subprocess (so its peak memory is its own) on the same data and
+prints seconds per epoch, images per second, test accuracy and peak resident memory; then
+the ratios against the article's code. Not run in CI. Example (the figures in the book):
+
+    MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/bench_training.py --epochs 10
+
+`--only article,seed` picks recipes; `--epochs` applies to the article and seed recipes (the
+improved recipe keeps its own schedule).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+RECIPES = ("article", "seed", "improved")
+
+
+def _article(epochs: int) -> dict:
+    """The source article's code as written: float64 input from `/ 255`, batch 32, numpy fit."""
+    import keras
+    from keras import layers
+
+    from helpers.data import load_mnist
+
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    x_train = (x_train / 255).reshape(-1, 28, 28, 1)  # float64, as in the article
+    x_test = (x_test / 255).reshape(-1, 28, 28, 1)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(25, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
+        layers.Flatten(), layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    start = time.perf_counter()
+    model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0)
+    seconds = time.perf_counter() - start
+    accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
+    return {"epochs": epochs, "seconds": seconds, "images": epochs * len(x_train), "test_accuracy": accuracy}
+
+
+def _book(name: str, epochs: int) -> dict:
+    """A book recipe through the book's own training helper (helpers.training.fit_recipe)."""
+    import dataclasses
+
+    from helpers import training
+    from helpers.data import load_prepared
+
+    recipe = {"seed": training.SEED_RECIPE, "improved": training.IMPROVED_RECIPE}[name]
+    if name == "seed":
+        recipe = dataclasses.replace(recipe, epochs=epochs)
+    data = load_prepared()
+    model, history = training.fit_recipe(recipe, data, verbose=0)
+    done = len(history["loss"])
+    accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)[1]
+    return {"epochs": done, "seconds": history["seconds"][0], "images": done * len(data["x_fit"]),
+            "test_accuracy": accuracy}
+
+
+def run_one(name: str, epochs: int) -> dict:
+    result = _article(epochs) if name == "article" else _book(name, epochs)
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["seconds_per_epoch"] = result["seconds"] / result["epochs"]
+    result["images_per_second"] = result["images"] / result["seconds"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--only", default="article,seed,improved")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print("RESULT " + json.dumps(run_one(args.child, args.epochs)), flush=True)
+        return
+    results = {}
+    for name in args.only.split(","):
+        if name not in RECIPES:
+            raise SystemExit(f"unknown recipe {name!r}; choose from {RECIPES}")
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        out = subprocess.run([sys.executable, __file__, "--child", name, "--epochs", str(args.epochs)],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        results[name] = json.loads(out.split("RESULT ", 1)[1])
+        r = results[name]
+        print(f"{name:9s} {r['epochs']:3d} epochs  {r['seconds_per_epoch']:6.1f} s/epoch  "
+              f"{r['images_per_second']:7.0f} images/s  test accuracy {r['test_accuracy']:.4f}  "
+              f"peak memory {r['peak_rss_mib']:6.0f} MiB", flush=True)
+    if "article" in results:
+        base = results["article"]
+        for name, r in results.items():
+            if name != "article":
+                print(f"{name} / article: {r['seconds_per_epoch'] / base['seconds_per_epoch']:.2f}x the seconds "
+                      f"per epoch, test accuracy {r['test_accuracy'] - base['test_accuracy']:+.4f}")
+
+
+if __name__ == "__main__":
+    main()
