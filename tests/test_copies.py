@@ -233,14 +233,43 @@ def first_stub_index(nb) -> int:
     )
 
 
+def _saved(recipe_name: str) -> bool:
+    """Whether `helpers.training.<recipe_name>` has a model saved for exactly that recipe in
+    $CNN_BOOK_MODELS, so that `train_or_load` reloads it in seconds instead of training."""
+    import json
+
+    from helpers import training
+
+    recipe = getattr(training, recipe_name, None)
+    if not isinstance(recipe, training.Recipe):
+        return False  # a recipe made in the notebook: we cannot tell, so count it as training
+    folder = training.models_dir()
+    meta = folder / f"{recipe.name}.json"
+    try:
+        fingerprint = json.loads(meta.read_text()).get("fingerprint")
+    except (OSError, ValueError):
+        return False
+    return (folder / f"{recipe.name}.keras").is_file() and fingerprint == recipe.fingerprint()
+
+
 def training_before_first_stub(nb) -> str | None:
-    """The first training call in the code before the first stub, or None."""
+    """The first call before the first stub that would train a network, or None.
+
+    `.fit(` and `fit_recipe(` always train; `train_or_load(RECIPE, ...)` (SEED_RECIPE when no
+    recipe is named) trains unless that recipe's model is saved in $CNN_BOOK_MODELS, as it
+    is after `make book` or any earlier run of chapter 5.
+    """
     stop = first_stub_index(nb)
     for cell in nb.cells[:stop]:
-        if cell.cell_type == "code":
-            found = TRAINS.search(cell.source)
-            if found:
+        if cell.cell_type != "code":
+            continue
+        for found in TRAINS.finditer(cell.source):
+            if found[0] != "train_or_load(":
                 return found[0]
+            argument = re.match(r"\s*(?:\w+\.)*([A-Za-z_]\w*)?\s*[,)]", cell.source[found.end():])
+            name = argument[1] if argument and argument[1] else "SEED_RECIPE"
+            if not _saved(name):
+                return f"train_or_load({name}) without a saved model"
     return None
 
 
@@ -248,10 +277,12 @@ def training_before_first_stub(nb) -> str | None:
 def test_student_copy_runs_up_to_its_stubs(name, sources, mnist_path, monkeypatch):
     """Execute the student copy as a student would (no strict mode) and watch where it stops.
 
-    Which chapters are executed: those whose code before the first stub trains nothing
-    (no `.fit(`, `fit_recipe(` or `train_or_load(`). The others are skipped, because their
-    student copies would spend minutes training exactly what the source already trains,
-    and the CI has no minutes to spare. For them the property still holds, by the tests
+    Which chapters are executed: those whose code before the first stub trains nothing:
+    no `.fit(` or `fit_recipe(`, and `train_or_load` only for a recipe whose model is saved
+    in $CNN_BOOK_MODELS (in CI `make book` has saved them), so it reloads in seconds. The
+    others (chapter 5 trains in front of the reader; any chapter when no model is saved) are
+    skipped, because their student copies would spend minutes training exactly what the
+    source already trains, and the CI has no minutes to spare. For them the property still holds, by the tests
     above: every cell before the first stub is the source's cell (asserted), so it runs as
     it does in the source, which nbval and the book build execute; the answer cell keeps the
     source's lines around the stub and compiles (asserted); and the stub's `raise` is then

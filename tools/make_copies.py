@@ -249,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         for p in (args.out / "student").glob("*.ipynb")
         for c in nbformat.read(p, as_version=4).cells
     )
-    print(f"{len(notebooks)} chapters: student copies with {stubs} stubs, instructor copies with solutions.")
+    chapters = f"{len(notebooks)} chapter" + ("s" if len(notebooks) != 1 else "")
+    print(f"{chapters}: student copies with {stubs} stubs, instructor copies with solutions.")
     return 0
 
 
