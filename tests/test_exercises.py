@@ -11,7 +11,8 @@ Static and fast: it reads the chapter notebooks without executing them. For each
 5. a code cell that is one call of a `check_*` function that exists in `helpers.checks`
    and that the notebook imported before.
 
-Each chapter of `_toc.yml` has at least three exercises. A chapter whose notebook is not
+Exercises sit in the chapter's `## Exercises` section, and each chapter of `_toc.yml` has
+at least three. A chapter whose notebook is not
 written yet is skipped; a notebook that exists must comply. The checker is tested on broken
 notebooks too, so a rule that stopped catching anything would be noticed.
 """
@@ -236,6 +237,27 @@ def test_exercises_follow_the_format(path, notebooks):
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 
+def misplaced(nb) -> list[str]:
+    """Labels of exercises that are not in the chapter's `## Exercises` section."""
+    section, wrong = None, []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        found = [d for d in directives(cell.source) if d.name == "exercise"]
+        headings = re.findall(r"^## (.+?)\s*$", cell.source, re.MULTILINE)
+        if found and (headings[-1] if headings else section) != "Exercises":
+            wrong += [d.options.get("label", d.argument) for d in found]
+        section = headings[-1] if headings else section
+    return wrong
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_exercises_are_in_the_exercises_section(path, notebooks):
+    """CONTRIBUTING.md: `## Summary`, then `## Exercises`, then `## What's next`. Students
+    find them there, and the student copy runs undisturbed up to that section."""
+    assert misplaced(notebooks[path.name]) == [], f"{path.name}: exercises outside '## Exercises'"
+
+
 def test_labels_are_unique_across_the_book(notebooks):
     seen: dict[str, str] = {}
     clashes = []
@@ -312,6 +334,13 @@ def test_a_broken_exercise_is_caught(mutate, complaint):
     mutate(cells)
     _, problems = audit(notebook(*cells))
     assert any(complaint in p for p in problems), problems
+
+
+def test_an_exercise_outside_its_section_is_caught():
+    assert misplaced(notebook(md("## Exercises"), *exercise_cells())) == []
+    assert misplaced(notebook(md("## Summary\n\n## Exercises"), *exercise_cells())) == []
+    assert misplaced(notebook(md("## Scaling"), *exercise_cells())) == ["ex-01-size"]
+    assert misplaced(notebook(*exercise_cells())) == ["ex-01-size"]
 
 
 def test_stray_markers_and_orphan_solutions_are_caught():
