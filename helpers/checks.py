@@ -412,11 +412,11 @@ def check_prepare(prepare: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
         return _failed(name, f"the largest value is {_num(got_array.max())}; scale the pixels to [0, 1] by dividing by 255.")
     if got_array.dtype == np.float64:
         return _failed(name, "the values are float64 (what `/ 255` gives by default); make them float32.")
-    result = check_array(name, got, expected, atol=1e-6)
-    if result:
-        one = np.random.default_rng(4).integers(0, 256, size=(1, 28, 28), dtype=np.uint8)
-        return check_function(name, prepare, [((one,), (one.astype(np.float32) / 255).reshape(1, 28, 28, 1))])
-    return result
+    if got_array.shape == expected.shape and got_array.dtype != np.float32:
+        return _failed(name, f"expected dtype float32, got {got_array.dtype}.")
+    one = np.random.default_rng(4).integers(0, 256, size=(1, 28, 28), dtype=np.uint8)
+    cases = [((raw,), expected), ((one,), (one.astype(np.float32) / 255).reshape(1, 28, 28, 1))]
+    return check_function(name, prepare, cases)
 
 
 def check_flattened(x_flat: Any, images: np.ndarray) -> CheckResult:

@@ -217,27 +217,37 @@ def plot_pixel_histogram(
     return ax
 
 
-def _as_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], what: str) -> np.ndarray:
-    """Stack 2-D arrays into (k, h, w) floats, checking there is one title per map."""
-    try:
-        stack = np.asarray(maps, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{what} should be 2-D arrays of numbers, all of one shape ({error}).") from error
-    if stack.ndim == 2:
-        stack = stack[np.newaxis]
-    if stack.ndim != 3 or 0 in stack.shape:
-        raise ValueError(f"{what} should be one 2-D array or a stack of shape (k, height, width); got shape {stack.shape}.")
-    if len(titles) != len(stack):
-        raise ValueError(f"need one title per {what[:-1]}: {len(stack)} {what}, {len(titles)} titles.")
-    if not np.all(np.isfinite(stack)):
-        raise ValueError(f"{what} hold NaN or infinite values.")
-    return stack
+def _as_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], what: str) -> list[np.ndarray]:
+    """2-D float arrays, one per title, from one (h, w) array, a (k, h, w) stack or a list."""
+    if isinstance(maps, np.ndarray):
+        if maps.ndim not in (2, 3):
+            raise ValueError(
+                f"{what} should be one 2-D array, a stack of shape (k, height, width) or a list of "
+                f"2-D arrays; got an array of shape {maps.shape}."
+            )
+        items = [maps] if maps.ndim == 2 else list(maps)
+    else:
+        items = list(maps)
+    arrays = []
+    for k, item in enumerate(items):
+        try:
+            array = np.asarray(item, dtype=float)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{what} should hold numbers; item {k} does not ({error}).") from error
+        if array.ndim != 2 or 0 in array.shape:
+            raise ValueError(f"each of the {what} should be a non-empty 2-D array; item {k} has shape {array.shape}.")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{what} should be finite; item {k} holds NaN or infinite values.")
+        arrays.append(array)
+    if len(titles) != len(arrays) or not arrays:
+        raise ValueError(f"need one title per {what[:-1]}: {len(arrays)} {what}, {len(titles)} titles.")
+    return arrays
 
 
 def _grid_axes(axes: Sequence[Axes] | np.ndarray | None, k: int, width: float) -> tuple[Figure, list[Axes]]:
     """The given k Axes (and their figure), or a new row of k."""
     if axes is None:
-        fig, made = plt.subplots(1, k, figsize=(width * k, width + 0.6), squeeze=False)
+        fig, made = plt.subplots(1, k, figsize=(width * k, width + 0.6), squeeze=False, layout="constrained")
         return fig, list(made[0])
     axes = list(np.ravel(axes))
     if len(axes) != k:
@@ -257,10 +267,13 @@ def show_kernels(
     colour scale shared by all kernels. Returns the Figure. Introduced in chapter 1.
     """
     stack = _as_maps(kernels, titles, "kernels")
-    if max(stack.shape[1:]) > 9:
-        raise ValueError(f"kernels should be small grids (at most 9x9) to show their weights; got {stack.shape[1:]}.")
+    shapes = sorted({kernel.shape for kernel in stack})
+    if len(shapes) > 1:
+        raise ValueError(f"kernels should all have one shape, to share a colour scale; got shapes {shapes}.")
+    if max(shapes[0]) > 9:
+        raise ValueError(f"kernels should be small grids (at most 9x9) to show their weights; got {shapes[0]}.")
     fig, axes = _grid_axes(axes, len(stack), 2.4)
-    limit = float(np.abs(stack).max()) or 1.0
+    limit = max(float(np.abs(kernel).max()) for kernel in stack) or 1.0
     for ax, kernel, title in zip(axes, stack, titles, strict=True):
         ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(kernel):
@@ -283,12 +296,13 @@ def show_feature_maps(
 ) -> Figure:
     """Draw 2-D maps (images, feature maps) side by side, each with its own colour scale.
 
-    `maps`: shape (k, h, w) (or one (h, w) map), any real values. A map with negative values
+    `maps`: a list of 2-D arrays (shapes may differ), a (k, h, w) stack or one (h, w) map, any
+    real values. A map with negative values
     is drawn red (positive) and blue (negative) around a white zero; a map with none is drawn
     as ink on white from 0 to its maximum. Returns the Figure. Introduced in chapter 1.
     """
     stack = _as_maps(maps, titles, "maps")
-    fig, axes = _grid_axes(axes, len(stack), 3.0)
+    fig, axes = _grid_axes(axes, len(stack), 3.3 if colorbar else 2.8)
     for ax, fmap, title in zip(axes, stack, titles, strict=True):
         if fmap.min() < 0:
             limit = float(np.abs(fmap).max())

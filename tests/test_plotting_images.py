@@ -199,7 +199,8 @@ def test_show_kernels_uses_the_axes_it_is_given():
     ("kernels", "titles", "message"),
     [
         (np.ones((2, 3, 3)), ["only one"], "one title per kernel"),
-        (np.ones((3,)), ["a"], r"shape \(k, height, width\)"),
+        (np.ones((3,)), ["a"], r"shape \(k, height, width\).*got an array of shape \(3,\)"),
+        ([np.ones(3)], ["a"], r"2-D array; item 0 has shape \(3,\)"),
         (np.ones((1, 28, 28)), ["big"], "small grids"),
         ([np.ones((3, 3)), np.ones((2, 2))], ["a", "b"], "one shape"),
         (np.full((1, 3, 3), np.nan), ["nan"], "NaN"),
@@ -251,3 +252,8 @@ def test_plot_probabilities_highlights_the_most_probable_digit():
 def test_plot_probabilities_rejects_bad_input(probs, kwargs, message):
     with pytest.raises(ValueError, match=message):
         plotting.plot_probabilities(probs, **kwargs)
+
+
+def test_show_feature_maps_takes_maps_of_different_sizes(rng):
+    fig = plotting.show_feature_maps([rng.random((26, 26)), rng.random((13, 13))], ["26", "13"], colorbar=False)
+    assert [ax.get_images()[0].get_array().shape for ax in fig.axes] == [(26, 26), (13, 13)]
