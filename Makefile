@@ -12,7 +12,8 @@ export CNN_BOOK_MODELS ?= $(CURDIR)/_build/models
 # A failing exercise check raises, so a solution that rots fails the build and the tests.
 export CNN_BOOK_STRICT_CHECKS := 1
 export MPLBACKEND := Agg
-export TF_CPP_MIN_LOG_LEVEL := 2
+# TensorFlow C++ start-up chatter (CUDA probing on a CPU machine) would otherwise fill the pages.
+export TF_CPP_MIN_LOG_LEVEL := 3
 
 .PHONY: install book test copies sync strip lint clean
 
@@ -28,7 +29,9 @@ book: install
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-test: install
+# The tests include a browser test of the built book, so they build it first (a no-op when
+# `make book` has just run: executed notebooks come from the cache).
+test: book
 	$(BIN)/pytest
 
 copies: install
