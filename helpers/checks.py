@@ -434,3 +434,247 @@ def check_flattened(x_flat: Any, images: np.ndarray) -> CheckResult:
     if shape == (images.size,):
         return _failed(name, f"you flattened everything into one row of {images.size:,}; keep one row per image, shape {expected.shape}.")
     return check_array(name, x_flat, expected, atol=1e-6, check_dtype=False)
+
+
+# --- Chapters 4-6 ---
+
+
+def _seed_layer_params(filters: tuple[int, int, int]) -> list[tuple[str, int, int]]:
+    """(layer, parameters, biases) of the article's network with these filter counts."""
+    from helpers.models import conv_params, dense_params
+
+    f1, f2, f3 = filters
+    return [
+        ("conv2d_1", conv_params(3, 1, f1), f1),
+        ("conv2d_2", conv_params(3, f1, f2), f2),
+        ("conv2d_3", conv_params(3, f2, f3), f3),
+        ("dense_1", dense_params(f3, 64), 64),
+        ("dense_2", dense_params(64, 10), 10),
+    ]
+
+
+def _param_hint(value: float, layers: list[tuple[str, int, int]], extra: dict[float, str]) -> str:
+    """A sentence guessing the slip behind a wrong parameter count."""
+    expected = sum(params for _, params, _ in layers)
+    missing = expected - value
+    if value in extra:
+        return extra[value]
+    if missing == sum(biases for _, _, biases in layers):
+        return f"Off by {_num(missing)}: that is every bias. Each filter and each unit has one bias."
+    for name, _, biases in layers:
+        if missing == biases:
+            return f"Off by {_num(missing)}: did you forget the {biases} biases of {name}?"
+    for name, params, _ in layers:
+        if missing == params:
+            return f"Off by {_num(missing)}: that is all of {name}; did you leave that layer out?"
+    return "Add up (kernel height × kernel width × input channels + 1) × filters for each convolution and (inputs + 1) × units for each Dense layer."
+
+
+def check_params_with_filters(answer: Any, filters: tuple[int, int, int] = (32, 64, 64)) -> CheckResult:
+    """Exercise 4.1: the article's network's parameter count with `filters` in its three convolutions."""
+    exercise = f"Parameters with filters {filters}"
+    layers = _seed_layer_params(filters)
+    expected = sum(params for _, params, _ in layers)
+    original = sum(params for _, params, _ in _seed_layer_params((25, 64, 64)))
+    stale = expected - layers[1][1] + (9 * 25 + 1) * filters[1]
+    extra = {
+        float(original): "That is the original network's count (25 filters first); change the first convolution.",
+        float(stale): (
+            "conv2d_2 now sees more input channels: its kernels are 3 × 3 × (filters of conv2d_1) deep, "
+            "so its count changes too."
+        ),
+    }
+    if answer is None or answer is Ellipsis or isinstance(answer, (bool, str)) or np.ndim(answer) != 0:
+        return check_number(exercise, answer, expected)
+    value = float(answer)
+    if value == expected:
+        return _passed(exercise, f"{_num(expected)} parameters.")
+    return check_number(exercise, answer, expected, hint=_param_hint(value, layers, extra))
+
+
+#: (output shape, parameters) of each layer of the article's network with padding="same" in its convolutions.
+SAME_PADDING_LAYERS = [
+    ((28, 28, 25), 250), ((14, 14, 25), 0), ((14, 14, 64), 14_464), ((7, 7, 64), 0),
+    ((7, 7, 64), 36_928), ((3, 3, 64), 0), ((576,), 0), ((64,), 36_928), ((10,), 650),
+]
+
+
+def check_same_padding_model(function: Callable[[], Any]) -> CheckResult:
+    """Exercise 4.3: `function()` builds the article's network with padding="same" in each Conv2D."""
+    exercise = "The network with 'same' padding"
+    ok, model = _call(exercise, function)
+    if not ok:
+        return model
+    if not hasattr(model, "layers") or not hasattr(model, "count_params"):
+        return _failed(exercise, f"expected your function to return a Keras model, got {_describe(model)}.")
+    try:
+        table = [(tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+    except Exception as error:  # a model without an input shape has no output shapes yet
+        return _failed(exercise, f"could not read the layers' output shapes ({type(error).__name__}); "
+                                 "does your model start with keras.Input((28, 28, 1))?")
+    if len(table) != len(SAME_PADDING_LAYERS):
+        return _failed(exercise, f"expected {len(SAME_PADDING_LAYERS)} layers (three Conv2D + MaxPooling2D "
+                                 f"pairs, Flatten, two Dense), got {len(table)}.")
+    for k, ((shape, params), (want, want_params)) in enumerate(zip(table, SAME_PADDING_LAYERS, strict=True)):
+        if shape != want:
+            kind = type(model.layers[k]).__name__
+            hint = ""
+            if kind == "Conv2D" and len(shape) == 3 and shape[0] == want[0] - 2:
+                hint = " This convolution still shrinks the map by 2: give it padding=\"same\"."
+            elif kind == "MaxPooling2D" and len(shape) == 3 and shape[0] == want[0] + 1:
+                hint = " Leave the pooling layers as they were (no padding): 7 // 2 = 3."
+            return _failed(exercise, f"layer {k + 1} ({kind}) outputs {shape}, expected {want}.{hint}")
+        if params != want_params:
+            return _failed(exercise, f"layer {k + 1} has {params:,} parameters, expected {want_params:,}.")
+    return _passed(exercise, f"{model.count_params():,} parameters; dense_1 alone now has 36,928.")
+
+
+def check_dense_without_last_pool(answer: Any) -> CheckResult:
+    """Exercise 4.3: dense_1's parameters when the third pooling is removed (3×3×64 = 576 inputs)."""
+    exercise = "dense_1 without the last pooling"
+    expected = (3 * 3 * 64 + 1) * 64
+    hints = {
+        3 * 3 * 64 * 64: "Off by 64: did you forget the 64 biases of dense_1?",
+        (64 + 1) * 64: "That is dense_1 with the pooling: without it, Flatten gets the whole 3 × 3 × 64 map.",
+        3 * 3 * 64: "That is the number of inputs dense_1 gets; each of its 64 units has a weight per input plus a bias.",
+    }
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if float(answer) in hints:
+            return _failed(exercise, f"expected {_num(expected)}, got {_num(answer)}. {hints[float(answer)]}")
+    return check_number(exercise, answer, expected)
+
+
+def check_loss_for_one_hot(answer: Any) -> CheckResult:
+    """Exercise 5.1: the Keras loss for one-hot labels of shape (n, 10)."""
+    exercise = "Loss for one-hot labels"
+    if answer is None or answer is Ellipsis:
+        return _not_done(exercise)
+    name = answer if isinstance(answer, str) else getattr(answer, "__name__", type(answer).__name__)
+    key = name.lower().replace("_", "")
+    if key in ("categoricalcrossentropy",):
+        return _passed(exercise, "one-hot rows go with categorical cross-entropy.")
+    hints = {
+        "sparsecategoricalcrossentropy": "The sparse version expects one integer label per image; these labels are rows of ten 0s and 1s.",
+        "binarycrossentropy": "Binary cross-entropy treats each of the 10 outputs as a separate yes/no question; a digit is exactly one of ten classes.",
+        "meansquarederror": "Mean squared error trains poorly with softmax outputs; classification uses a cross-entropy.",
+        "mse": "Mean squared error trains poorly with softmax outputs; classification uses a cross-entropy.",
+    }
+    return _failed(exercise, f"expected 'categorical_crossentropy', got {_describe(answer)}. {hints.get(key, '')}".strip())
+
+
+def check_cross_entropy(function: Callable[[np.ndarray, np.ndarray], float]) -> CheckResult:
+    """Exercise 5.2: `function(probabilities, labels)` is the mean of -log(probability of the true class)."""
+    exercise = "Cross-entropy by hand"
+    p = np.array([[0.7, 0.2, 0.1] + [0.0] * 7, [0.1, 0.8, 0.1] + [0.0] * 7, [0.25, 0.25, 0.5] + [0.0] * 7])
+    labels = np.array([0, 1, 2])
+    cases = [
+        ((p, labels), float(-np.mean(np.log([0.7, 0.8, 0.5])))),
+        ((p, np.array([1, 1, 0])), float(-np.mean(np.log([0.2, 0.8, 0.25])))),
+        ((np.full((1, 10), 0.1), np.array([7])), float(np.log(10))),
+    ]
+    ok, got = _call(exercise, function, p, labels)
+    if not ok:
+        return got
+    if np.ndim(got) == 0 and np.isclose(float(got), -cases[0][1]):
+        return _failed(exercise, "the sign is wrong: the loss is minus the log-probability, so it is positive.")
+    if np.ndim(got) != 0:
+        return _failed(exercise, f"expected one number (the mean over the images), got {_describe(got)}.")
+    return check_function(exercise, function, cases)
+
+
+def check_best_epoch(function: Callable[[dict], int]) -> CheckResult:
+    """Exercise 5.3: `function(history)` is the epoch (counted from 1) with the lowest validation loss."""
+    exercise = "Best epoch"
+    first = {"loss": [0.5, 0.3, 0.2, 0.1], "val_loss": [0.40, 0.25, 0.30, 0.35]}
+    ok, got = _call(exercise, function, first)
+    if not ok:
+        return got
+    if got == 1:
+        return _failed(exercise, "for validation losses [0.40, 0.25, 0.30, 0.35] you gave 1: epochs count from 1, so the lowest is epoch 2 (np.argmin gives 1, add 1).")
+    if got == 4:
+        return _failed(exercise, "you followed the training loss, which keeps falling; use history['val_loss'].")
+    cases = [
+        ((first,), 2),
+        (({"loss": [0.3, 0.2, 0.1], "val_loss": [0.3, 0.2, 0.1]},), 3),
+        (({"loss": [0.9] * 5, "val_loss": [0.2, 0.3, 0.4, 0.5, 0.6]},), 1),
+    ]
+    return check_function(exercise, function, cases)
+
+
+def check_learning_rate_histories(histories: Any, rates: tuple[float, ...] = (1e-3, 1e-2)) -> CheckResult:
+    """Exercise 5.4: a dict {learning rate: history} with one run per rate, each fitted with validation."""
+    exercise = "Two learning rates"
+    if histories is None or histories is Ellipsis:
+        return _not_done(exercise)
+    if not isinstance(histories, dict):
+        return _failed(exercise, f"expected a dict {{learning rate: history}}, got {_describe(histories)}.")
+    if sorted(float(k) for k in histories) != sorted(rates):
+        return _failed(exercise, f"expected the learning rates {list(rates)} as keys, got {sorted(histories)}.")
+    lengths = set()
+    for rate, history in histories.items():
+        logs = getattr(history, "history", history)
+        if not isinstance(logs, dict):
+            return _failed(exercise, f"the history for {rate} should be a dict of lists, got {_describe(history)}.")
+        missing = [k for k in ("loss", "val_loss", "accuracy", "val_accuracy") if k not in logs]
+        if missing:
+            return _failed(exercise, f"the history for {rate} lacks {missing}: fit with validation data and metrics=['accuracy'].")
+        values = [np.asarray(logs[k], dtype=float) for k in ("loss", "val_loss", "accuracy", "val_accuracy")]
+        if len({len(v) for v in values}) != 1 or len(values[0]) < 2:
+            return _failed(exercise, f"the history for {rate} should have one value per epoch, at least 2 epochs.")
+        if not all(np.all(np.isfinite(v)) for v in values):
+            return _failed(exercise, f"the run with learning rate {rate} diverged (a NaN or infinite loss).")
+        lengths.add(len(values[0]))
+    if len(lengths) != 1:
+        return _failed(exercise, f"train both runs for the same number of epochs to compare them; got {sorted(lengths)}.")
+    return _passed(exercise, f"{len(histories)} runs of {lengths.pop()} epochs each, ready to compare.")
+
+
+def check_most_confused_pair(function: Callable[[np.ndarray], tuple[int, int]]) -> CheckResult:
+    """Exercise 6.1: `function(cm)` is (true digit, predicted digit) of the largest off-diagonal entry."""
+    exercise = "Most-confused pair"
+    cm = np.diag(np.full(10, 900))
+    cm[4, 9], cm[9, 4], cm[7, 2], cm[3, 5] = 11, 6, 8, 9
+    ok, got = _call(exercise, function, cm)
+    if not ok:
+        return got
+    try:
+        pair = tuple(int(v) for v in got)
+    except (TypeError, ValueError):
+        return _failed(exercise, f"expected a pair (true digit, predicted digit), got {_describe(got)}.")
+    if len(pair) == 2 and pair[0] == pair[1]:
+        return _failed(exercise, f"you returned {pair}, a diagonal cell: those are correct predictions. Ignore the diagonal.")
+    if pair == (9, 4):
+        return _failed(exercise, "you returned (9, 4) where the answer is (4, 9): rows are true digits, columns predictions.")
+    other = np.diag(np.full(10, 50))
+    other[0, 6], other[6, 0], other[8, 3] = 2, 3, 1
+    return check_function(exercise, function, [((cm,), (4, 9)), ((other,), (6, 0))])
+
+
+def check_precision_recall(function: Callable[[np.ndarray, int], tuple[float, float]]) -> CheckResult:
+    """Exercise 6.2: `function(cm, digit)` is (precision, recall) of `digit`."""
+    exercise = "Precision and recall"
+    cm = np.diag(np.full(10, 90))
+    cm[3, 5], cm[5, 3], cm[8, 3] = 10, 4, 6  # digit 3: 90 right, 10 missed, 10 false alarms
+    cm[7, 7] = 80
+    ok, got = _call(exercise, function, cm, 5)
+    if not ok:
+        return got
+    precision, recall = 90 / 100, 90 / 94
+    if np.shape(got) == (2,) and np.allclose(np.asarray(got, dtype=float), [recall, precision]):
+        return _failed(exercise, "precision and recall are swapped: precision reads a column (what was predicted k), recall a row (what is k).")
+    return check_function(exercise, function, [((cm, 5), (precision, recall)), ((cm, 3), (90 / 100, 90 / 100)), ((cm, 7), (1.0, 1.0))])
+
+
+def check_top2_accuracy(answer: Any, probabilities: np.ndarray, labels: np.ndarray) -> CheckResult:
+    """Exercise 6.3: the share of images whose true digit is among the model's two most probable."""
+    exercise = "Top-2 accuracy"
+    probabilities, labels = np.asarray(probabilities), np.asarray(labels)
+    top2 = np.argsort(probabilities, axis=1)[:, -2:]
+    expected = float(np.mean(np.any(top2 == labels[:, None], axis=1)))
+    top1 = float(np.mean(np.argmax(probabilities, axis=1) == labels))
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if abs(float(answer) - top1) < 1e-9 and top1 != expected:
+            return _failed(exercise, f"{float(answer):.4f} is the ordinary (top-1) accuracy; count an image as right when its label is either of the two most probable digits.")
+        if float(answer) > 1:
+            return _failed(exercise, f"expected a fraction between 0 and 1, got {_num(answer)}; divide the count by the number of images.")
+    return check_number(exercise, answer, expected, tol=1e-6)

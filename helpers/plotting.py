@@ -491,12 +491,16 @@ def plot_history(
     return ax
 
 
-def plot_confusion_matrix(cm: np.ndarray, normalize: bool = False, ax: Axes | None = None) -> Axes:
+def plot_confusion_matrix(
+    cm: np.ndarray, normalize: bool = False, ax: Axes | None = None, scale_to_mistakes: bool = False
+) -> Axes:
     """Draw a 10x10 confusion matrix as a seaborn heatmap, in counts or row-normalised.
 
     Rows are true digits, columns predictions. With ``normalize=True`` each row is divided
     by its total, so a cell reads "the share of digit i predicted as j" and the diagonal is
-    each digit's recall. Introduced in chapter 6.
+    each digit's recall. With ``scale_to_mistakes=True`` the colour scale ends at the largest
+    cell off the diagonal, so that the mistakes show; the diagonal is then off the scale (the
+    numbers in the cells stay exact). Introduced in chapter 6.
     """
     import seaborn as sns
 
@@ -505,8 +509,11 @@ def plot_confusion_matrix(cm: np.ndarray, normalize: bool = False, ax: Axes | No
     counts = check_confusion_matrix(cm)
     ax = _new_axes(ax, (6.4, 5.4))
     values = normalize_rows(counts) if normalize else counts
-    sns.heatmap(values, annot=True, fmt=".1%" if normalize else "d", cmap="Blues", square=True,
-                cbar_kws={"label": "share of the row" if normalize else "images"},
+    off_diagonal = values[~np.eye(10, dtype=bool)]
+    vmax = float(off_diagonal.max()) if scale_to_mistakes and off_diagonal.max() > 0 else None
+    label = "share of the row" if normalize else "images"
+    sns.heatmap(values, annot=True, fmt=".1%" if normalize else "d", cmap="Blues", square=True, vmin=0, vmax=vmax,
+                cbar_kws={"label": label + (" (scale ends at the largest mistake)" if vmax else "")},
                 annot_kws={"fontsize": 6.5 if normalize else 7.5}, linewidths=0.5, linecolor="#eeeeee", ax=ax)
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
@@ -528,7 +535,8 @@ def plot_misclassified(
 
     `images` (n, 28, 28) or (n, 28, 28, 1); `y_true`, `y_pred` digits 0-9 and `confidence`
     (the predicted class's probability, in [0, 1]) of length n. `indices`, if given, are the
-    images' positions in the test set, shown as "#1234". Introduced in chapter 6.
+    images' positions in the test set, shown as "#1234". Each title reads "true 4, pred 9"
+    over the position and the probability the model gave its prediction. Introduced in chapter 6.
     """
     images = np.asarray(images)
     check_images(images, name="images")
@@ -549,15 +557,15 @@ def plot_misclassified(
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     if fig is None:
-        fig = plt.figure(figsize=(1.25 * ncols, 1.55 * nrows))
+        fig = plt.figure(figsize=(1.3 * ncols, 1.75 * nrows))
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for k, ax in enumerate(axes.flat):
         ax.axis("off")
         if k >= len(images):
             continue
         ax.imshow(images[k].reshape(28, 28), cmap="gray_r", vmin=0, vmax=images.max() or 1)
-        where = f"#{int(indices[k])}\n" if indices is not None else ""
-        ax.set_title(f"{where}true {y_true[k]} → {y_pred[k]}\n({confidence[k]:.0%})", fontsize=8,
+        where = f"#{int(indices[k])} · " if indices is not None else ""
+        ax.set_title(f"true {y_true[k]}, pred {y_pred[k]}\n{where}{confidence[k]:.0%}", fontsize=8,
                      fontweight="normal")
     fig.tight_layout()
     return fig

@@ -1,0 +1,165 @@
+"""Judging a classifier: confusion matrix, per-class scores and its mistakes (chapter 6).
+
+Everything here is plain NumPy on arrays of labels and probabilities, so it works for any
+model. Each function checks its input and raises ValueError saying what it expected.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from helpers.data import check_labels
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+N_CLASSES = 10
+
+
+def check_probabilities(probabilities: np.ndarray, name: str = "probabilities") -> np.ndarray:
+    """Return `probabilities` as a float array after checking it is (n, 10), rows summing to 1.
+
+    Each row must hold 10 numbers in [0, 1] that add up to 1 (a softmax output), as
+    `model.predict` returns them. Introduced in chapter 6.
+    """
+    probabilities = np.asarray(probabilities)
+    if probabilities.ndim != 2 or probabilities.shape[1] != N_CLASSES:
+        hint = " (these look like labels: pass what model.predict returns)" if probabilities.ndim == 1 else ""
+        raise ValueError(
+            f"{name} should have shape (n, {N_CLASSES}), one row of class probabilities per image; "
+            f"got shape {probabilities.shape}{hint}."
+        )
+    if not np.issubdtype(probabilities.dtype, np.floating):
+        raise ValueError(f"{name} should be floats in [0, 1]; got dtype {probabilities.dtype}.")
+    if probabilities.size and (probabilities.min() < 0 or probabilities.max() > 1):
+        raise ValueError(
+            f"{name} should lie in [0, 1]; got values from {probabilities.min():.3g} to "
+            f"{probabilities.max():.3g} (logits? apply a softmax first)."
+        )
+    sums = probabilities.sum(axis=1)
+    if probabilities.size and not np.allclose(sums, 1.0, atol=1e-3):
+        worst = int(np.argmax(np.abs(sums - 1)))
+        raise ValueError(f"each row of {name} should sum to 1; row {worst} sums to {sums[worst]:.4f}.")
+    return probabilities.astype(np.float64)
+
+
+def _same_length(a: np.ndarray, b: np.ndarray, names: str) -> None:
+    if len(a) != len(b):
+        raise ValueError(f"{names} must have the same length; got {len(a)} and {len(b)}.")
+
+
+def predicted_classes(probabilities: np.ndarray) -> np.ndarray:
+    """The most probable class of each row: ``np.argmax(probabilities, axis=1)`` (chapter 6)."""
+    return np.argmax(check_probabilities(probabilities), axis=1).astype(np.int64)
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """The 10x10 confusion matrix: entry [i, j] counts images of digit i predicted as j.
+
+    `y_true` and `y_pred` are 1-D arrays of digits 0-9 of equal length. Rows are true
+    classes, columns predictions; the matrix sums to the number of images and its diagonal
+    holds the correct predictions. Introduced in chapter 6.
+    """
+    y_true = check_labels(y_true, name="y_true")
+    y_pred = check_labels(y_pred, name="y_pred")
+    _same_length(y_true, y_pred, "y_true and y_pred")
+    flat = np.bincount(y_true * N_CLASSES + y_pred, minlength=N_CLASSES * N_CLASSES)
+    return flat.reshape(N_CLASSES, N_CLASSES).astype(np.int64)
+
+
+def check_confusion_matrix(cm: np.ndarray) -> np.ndarray:
+    """Return `cm` as an int array after checking it is a 10x10 table of counts (chapter 6)."""
+    cm = np.asarray(cm)
+    if cm.shape != (N_CLASSES, N_CLASSES):
+        raise ValueError(f"a confusion matrix should have shape (10, 10); got {cm.shape}.")
+    if not np.issubdtype(cm.dtype, np.number) or cm.dtype == np.bool_:
+        raise ValueError(f"a confusion matrix should hold counts; got dtype {cm.dtype}.")
+    if cm.min() < 0 or not np.all(cm == np.round(cm)):
+        raise ValueError(
+            "a confusion matrix should hold whole, non-negative counts "
+            "(a row-normalised one? pass the counts instead)."
+        )
+    return cm.astype(np.int64)
+
+
+def normalize_rows(cm: np.ndarray) -> np.ndarray:
+    """Divide each row by its total: entry [i, j] becomes the share of digit i predicted as j.
+
+    A row with no images stays all zeros. Introduced in chapter 6.
+    """
+    cm = check_confusion_matrix(cm)
+    totals = cm.sum(axis=1, keepdims=True)
+    return np.divide(cm, totals, out=np.zeros(cm.shape), where=totals > 0)
+
+
+def per_class_scores(cm: np.ndarray) -> dict[str, np.ndarray]:
+    """Precision, recall, F1 and support of each digit, from a confusion matrix (chapter 6).
+
+    precision[k]: of the images predicted k, the share that are k (column k).
+    recall[k]: of the images that are k, the share predicted k (row k).
+    f1[k]: their harmonic mean. support[k]: how many images are k. A score whose
+    denominator is 0 is reported as 0. Returns arrays of shape (10,).
+    """
+    cm = check_confusion_matrix(cm)
+    correct = np.diag(cm).astype(float)
+    predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
+    precision = np.divide(correct, predicted, out=np.zeros(N_CLASSES), where=predicted > 0)
+    recall = np.divide(correct, actual, out=np.zeros(N_CLASSES), where=actual > 0)
+    both = precision + recall
+    f1 = np.divide(2 * precision * recall, both, out=np.zeros(N_CLASSES), where=both > 0)
+    return {"precision": precision, "recall": recall, "f1": f1, "support": actual}
+
+
+def scores_table(cm: np.ndarray) -> pd.DataFrame:
+    """Per-class precision, recall, F1 and support as a pandas table, one row per digit (chapter 6)."""
+    import pandas as pd
+
+    table = pd.DataFrame(per_class_scores(cm))
+    table.index.name = "digit"
+    table["support"] = table["support"].astype(int)
+    return table
+
+
+def most_confused_pairs(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
+    """The `k` largest off-diagonal entries as (true digit, predicted digit, count).
+
+    Sorted by count, largest first (ties by true, then predicted digit); pairs with a
+    count of 0 are left out. Introduced in chapter 6.
+    """
+    cm = check_confusion_matrix(cm)
+    if k < 1:
+        raise ValueError(f"k should be a positive number of pairs; got {k}.")
+    pairs = [
+        (int(i), int(j), int(cm[i, j]))
+        for i in range(N_CLASSES)
+        for j in range(N_CLASSES)
+        if i != j and cm[i, j] > 0
+    ]
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))[:k]
+
+
+def misclassified_indices(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """Positions of the images whose prediction differs from the label, in order (chapter 6)."""
+    y_true = check_labels(y_true, name="y_true")
+    y_pred = check_labels(y_pred, name="y_pred")
+    _same_length(y_true, y_pred, "y_true and y_pred")
+    return np.flatnonzero(y_true != y_pred)
+
+
+def most_confident_mistakes(y_true: np.ndarray, probabilities: np.ndarray, k: int = 8) -> np.ndarray:
+    """Indices of the `k` wrong predictions the model was surest of, surest first.
+
+    `probabilities` is the (n, 10) output of `model.predict`; the confidence of a prediction
+    is the probability of its predicted class. Introduced in chapter 6.
+    """
+    y_true = check_labels(y_true, name="y_true")
+    probabilities = check_probabilities(probabilities)
+    _same_length(y_true, probabilities, "y_true and probabilities")
+    if k < 1:
+        raise ValueError(f"k should be a positive number of mistakes; got {k}.")
+    wrong = misclassified_indices(y_true, np.argmax(probabilities, axis=1))
+    confidence = probabilities[wrong].max(axis=1)
+    order = np.argsort(-confidence, kind="stable")
+    return wrong[order[:k]]
