@@ -62,8 +62,10 @@ class Recipe:
 
 
 #: The article's network trained the book's way (chapter 5): float32 input in a cached,
-#: prefetched tf.data pipeline, batches of 128, Adam, 10 epochs.
-SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch_size=128)
+#: prefetched tf.data pipeline, batches of 128, Adam whose learning rate falls from 0.001 to
+#: 0 along a cosine over the 10 epochs (a constant rate left the last epochs noisy: one run
+#: here ended at 97.9 % test accuracy after 98.2 % validation accuracy the epoch before).
+SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch_size=128, schedule="cosine")
 
 
 #: The chapter 7 model: batch norm, dropout, wider blocks without the last pooling,
