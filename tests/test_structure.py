@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -26,6 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
 READER_PAGES = ["glossary", "bibliography", "execution_statistics"]
+# What a chapter may import: the standard library, packages a Colab runtime already has, and
+# `helpers` (the setup cell installs it). Not the book's build tools: `myst_nb` is not in
+# Colab (use `helpers.book.glue`).
+COLAB_MODULES = {
+    "tensorflow", "keras", "numpy", "matplotlib", "seaborn", "pandas", "PIL", "sklearn",
+    "scipy", "IPython", "ipywidgets", "google", "helpers",
+}
 
 
 def toc_entries() -> list[str]:
@@ -177,3 +185,30 @@ def test_landing_page_time_matches_the_chapter(notebook):
     stated = re.search(r"Time to learn\W*(.*)", first, re.IGNORECASE)
     assert stated, "no Time to learn"
     assert minutes(row.split("|")[-2]) == minutes(stated.group(1))
+
+
+def imported_modules(source: str) -> set[str]:
+    """Top-level modules imported by a code cell (IPython magics and shell lines left out)."""
+    lines = [
+        line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+        for line in source.splitlines()
+    ]
+    tree = ast.parse("\n".join(lines))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_imports_only_what_colab_has(notebook):
+    """A chapter opened in Colab finds every module it imports (after its setup cell)."""
+    allowed = COLAB_MODULES | set(sys.stdlib_module_names)
+    found = set()
+    for cell in cells(notebook):
+        if cell["cell_type"] == "code":
+            found |= imported_modules("".join(cell["source"]))
+    assert sorted(found - allowed) == [], "not in a Colab runtime"
