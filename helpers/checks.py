@@ -678,3 +678,168 @@ def check_top2_accuracy(answer: Any, probabilities: np.ndarray, labels: np.ndarr
         if float(answer) > 1:
             return _failed(exercise, f"expected a fraction between 0 and 1, got {_num(answer)}; divide the count by the number of images.")
     return check_number(exercise, answer, expected, tol=1e-6)
+
+
+# --- Chapters 8-9 ---
+
+
+def check_conv2d_2_values(answer: Any) -> CheckResult:
+    """Exercise 8.1: how many numbers conv2d_2 outputs for one digit (64 maps of 11x11)."""
+    exercise = "Numbers in conv2d_2's feature maps"
+    hints = {
+        11 * 11: "That is one map; conv2d_2 has 64 filters, so it makes 64 maps.",
+        64: "That is the number of maps; each one is 11 × 11.",
+        13 * 13 * 64: "13 × 13 is the input of conv2d_2; its valid 3 × 3 convolution loses a pixel on each side.",
+        5 * 5 * 64: "5 × 5 is after the pooling that follows conv2d_2; the question is about conv2d_2 itself.",
+    }
+    if _equals(answer, 11 * 11 * 64):
+        return _passed(exercise, "64 maps of 11 × 11: 7,744 numbers.")
+    for value, hint in hints.items():
+        if _equals(answer, value):
+            return _failed(exercise, f"expected {_num(11 * 11 * 64)}, got {_num(value)}. {hint}")
+    return check_number(exercise, answer, 11 * 11 * 64, hint="Chapter 4's table gives conv2d_2's output shape.")
+
+
+def check_receptive_field_5x5(answer: Any) -> CheckResult:
+    """Exercise 8.2: receptive field of one conv2d_2 pixel when conv2d_1 uses 5x5 kernels."""
+    from helpers.inspection import receptive_field
+
+    exercise = "Receptive field with 5x5 first kernels"
+    expected = receptive_field([(5, 1), (2, 2), (3, 1)])
+    hints = {
+        8: "8 is the receptive field with the original 3 × 3 first kernels; make the first window 5.",
+        9: "After the 2 × 2 pooling (stride 2) one step of conv2d_2 moves 2 input pixels: its 3 × 3 window adds (3 - 1) × 2.",
+        7: "Remember the pooling: its 2 × 2 window adds (2 - 1) × 1 before conv2d_2.",
+    }
+    for value, hint in hints.items():
+        if _equals(answer, value):
+            return _failed(exercise, f"expected {expected}, got {value}. {hint}")
+    return check_number(
+        exercise, answer, expected,
+        hint="Go layer by layer: each window adds (window - 1) × (product of the strides before it).",
+    )
+
+
+def check_occlude(occlude: Callable[[np.ndarray, int, int, int], np.ndarray]) -> CheckResult:
+    """Exercise 8.3: `occlude(image, top, left, size)` blanks a size×size square, on a copy."""
+    exercise = "Occlusion"
+    image = np.random.default_rng(8).random((28, 28)).astype(np.float32)
+    probe = image.copy()
+    try:
+        occlude(probe, 4, 4, 6)
+    except Exception:  # reported with a sentence by check_function below
+        pass
+    else:
+        if not np.array_equal(probe, image):
+            return _failed(exercise, "your function changed the image it was given; blank a copy (image.copy()) and return that.")
+    cases = []
+    for top, left, size in ((0, 0, 6), (10, 12, 4), (25, 20, 6), (3, 17, 1)):
+        expected = image.copy()
+        expected[top : top + size, left : left + size] = 0.0
+        cases.append(((image, top, left, size), expected))
+    return check_function(exercise, occlude, cases)
+
+
+def check_box_size(box_size: Callable[[int, int], tuple[int, int]]) -> CheckResult:
+    """Exercise 9.1: `box_size(height, width)` of the ink scaled so its longer side is 20."""
+    exercise = "Size in the 20x20 box"
+    ok, got = _call(exercise, box_size, 100, 20)
+    if not ok:
+        return got
+    if np.shape(got) == (2,) and _same(got, (4, 20), 0):
+        return _failed(exercise, "for height 100, width 20 you gave (4, 20): that is (width, height); return (height, width).")
+    if np.shape(got) == (2,) and _same(got, (20, 20), 0):
+        return _failed(exercise, "for 100 × 20 you gave (20, 20): keep the aspect ratio, the shorter side shrinks by the same factor.")
+    cases = [((100, 20), (20, 4)), ((20, 100), (4, 20)), ((60, 60), (20, 20)), ((7, 3), (20, 9)), ((33, 50), (13, 20)), ((300, 1), (20, 1))]
+    return check_function(exercise, box_size, cases)
+
+
+def check_invert_if_light(invert_if_light: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
+    """Exercise 9.2: `invert_if_light(gray)` is 1 - gray when the border's median is above 0.5."""
+    exercise = "Invert if the background is light"
+    rng = np.random.default_rng(9)
+    paper = np.clip(0.85 + rng.normal(0, 0.03, (30, 24)), 0, 1)
+    paper[8:22, 10:14] = 0.1  # dark ink on light paper
+    board = 1.0 - paper  # light ink on dark
+    spotlight = np.zeros((30, 24))
+    spotlight[3:27, 3:21] = 0.9  # a large light middle but a dark border: not inverted
+    for image, expected, what in ((paper, 1.0 - paper, "dark ink on light paper (should be inverted)"),
+                                  (board, board, "light ink on a dark board (should stay as it is)")):
+        ok, got = _call(exercise, invert_if_light, image)
+        if not ok:
+            return got
+        if not _same(got, expected, 1e-6):
+            return _failed(exercise, f"for {what} expected {_short(expected)}, got {_short(got)}.")
+    ok, got = _call(exercise, invert_if_light, spotlight)
+    if not ok:
+        return got
+    if _same(got, 1.0 - spotlight, 1e-6):
+        return _failed(exercise, "an image with a dark border and a large light middle was inverted: judge the background by the border pixels, not by the whole image.")
+    return check_function(exercise, invert_if_light, [((paper,), 1.0 - paper), ((board,), board), ((spotlight,), spotlight)])
+
+
+def check_center_of_mass(center_of_mass: Callable[[np.ndarray], tuple[float, float]]) -> CheckResult:
+    """Exercise 9.3: `center_of_mass(image)` is the brightness-weighted mean (row, column)."""
+    exercise = "Centre of mass"
+    dot = np.zeros((28, 28))
+    dot[3, 5] = 1.0
+    ok, got = _call(exercise, center_of_mass, dot)
+    if not ok:
+        return got
+    if np.shape(got) == (2,) and _same(got, (5.0, 3.0), 1e-6):
+        return _failed(exercise, "for a single pixel at row 3, column 5 you gave (5, 3): return (row, column).")
+    pair = np.zeros((28, 28))
+    pair[10, 4], pair[10, 20] = 1.0, 3.0
+    ramp = np.outer(np.linspace(0, 1, 28), np.ones(28))
+    cases = [((dot,), (3.0, 5.0)), ((pair,), (10.0, 16.0)), ((ramp,), (55 / 3, 13.5))]
+    return check_function(exercise, center_of_mass, cases)
+
+
+# --- Chapter 7 ---
+
+
+def check_block3_params(answer: Any) -> CheckResult:
+    """Chapter 7: parameters of `conv2d_3` (no bias) plus `batch_norm_3` in the improved network."""
+    name = "Parameters of the third block"
+    weights, norm = 3 * 3 * 64 * 128, 4 * 128
+    hints = {
+        weights: "that is the convolution alone; batch norm adds four numbers per channel.",
+        weights + 128: "a bias is not used here (batch norm's beta replaces it), and batch norm keeps four numbers per channel.",
+        weights + 2 * 128: "batch norm also keeps a moving mean and variance per channel (not trained, but stored).",
+        weights + 128 + norm: "with batch norm the convolution has no bias (use_bias=False).",
+    }
+    if _equals(answer, weights + norm) or answer is None or answer is Ellipsis:
+        return check_number(name, answer, weights + norm)
+    for value, hint in hints.items():
+        if _equals(answer, value):
+            return _failed(name, f"expected {weights + norm:,}, got {value:,}: {hint}")
+    return check_number(name, answer, weights + norm,
+                        hint="Kernel 3x3, 64 input channels, 128 filters; batch norm stores 4 numbers per channel.")
+
+
+def check_label_preserving(answer: Any) -> CheckResult:
+    """Chapter 7: which transformations keep a digit's label (a set of letters)."""
+    name = "Transformations that keep the label"
+    expected = {"a", "c", "e"}
+    if answer is None or answer is Ellipsis:
+        return _not_done(name)
+    if not isinstance(answer, (set, frozenset, list, tuple)) or not all(isinstance(x, str) for x in answer):
+        return _failed(name, f"expected a set of letters such as {{'a', 'b'}}, got {_describe(answer)}.")
+    got = {x.strip().lower() for x in answer}
+    if got == expected:
+        return _passed(name, "small shifts, small rotations and zooms keep a digit what it is.")
+    wrong = sorted(got - expected)
+    missing = sorted(expected - got)
+    reasons = {"b": "a mirrored 2, 3 or 7 is not a digit", "d": "a 6 turned by 180 degrees reads as a 9",
+               "f": "flipped upside down, a 6 becomes a 9-like shape and a 7 an unfamiliar one"}
+    parts = [f"'{x}' changes the label ({reasons.get(x, 'not one of a-f')})" for x in wrong]
+    parts += [f"'{x}' keeps the label and is missing" for x in missing]
+    return _failed(name, "; ".join(parts) + ".")
+
+
+def check_cosine_lr(cosine_lr: Callable[[int, int, float], float]) -> CheckResult:
+    """Chapter 7: `cosine_lr(step, total_steps, base)` as Keras's CosineDecay (alpha=0)."""
+    name = "Cosine learning-rate schedule"
+    cases = [((0, 100, 0.002), 0.002), ((50, 100, 0.002), 0.001), ((100, 100, 0.002), 0.0),
+             ((25, 100, 1.0), 0.5 * (1 + math.cos(math.pi / 4))), ((150, 100, 1.0), 0.0)]
+    return check_function(name, cosine_lr, cases, atol=1e-9)

@@ -1,0 +1,188 @@
+"""Looking inside the CNN (chapter 8): feature maps, filters, receptive fields, saliency, Grad-CAM.
+
+Fast: the untrained article network (its weights are random but its shapes are real) and
+tiny hand-made models whose answers are known.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import inspection
+from helpers.models import SEED_LAYERS, build_seed_cnn
+
+
+@pytest.fixture(scope="module")
+def seed_model():
+    from helpers.training import set_seed
+
+    set_seed(0)
+    return build_seed_cnn()
+
+
+@pytest.fixture(scope="module")
+def digit():
+    image = np.zeros((28, 28), np.float32)
+    image[6:22, 12:16] = 1.0  # a "1"
+    return image
+
+
+def _one_pixel_model(row: int, col: int, target: int):
+    """Flatten + Dense(10, softmax) whose class `target` looks only at pixel (row, col)."""
+    import keras
+
+    model = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+    )
+    kernel = np.zeros((784, 10), np.float32)
+    kernel[row * 28 + col, target] = 2.0
+    model.layers[-1].set_weights([kernel, np.zeros(10, np.float32)])
+    return model
+
+
+def test_feature_maps_have_the_shapes_of_chapter_4(seed_model, digit):
+    maps = inspection.feature_maps(seed_model, digit)
+    expected = {name: shape for name, shape, _ in SEED_LAYERS if name.startswith("conv")}
+    assert {name: m.shape for name, m in maps.items()} == expected
+    assert list(maps) == ["conv2d_1", "conv2d_2", "conv2d_3"]
+    assert all(m.min() >= 0 for m in maps.values())  # after ReLU
+
+
+def test_feature_maps_of_chosen_layers_in_any_input_layout(seed_model, digit):
+    for image in (digit, digit[..., None], digit[None, ..., None]):
+        maps = inspection.feature_maps(seed_model, image, ["max_pooling_2"])
+        assert list(maps) == ["max_pooling_2"] and maps["max_pooling_2"].shape == (5, 5, 64)
+
+
+def test_first_feature_map_is_the_convolution_by_hand(seed_model, digit):
+    kernel, bias = seed_model.get_layer("conv2d_1").get_weights()
+    fmap = inspection.feature_maps(seed_model, digit, ["conv2d_1"])["conv2d_1"]
+    r, c, k = 5, 11, 3
+    by_hand = max(0.0, float((digit[r : r + 3, c : c + 3] * kernel[:, :, 0, k]).sum() + bias[k]))
+    assert fmap[r, c, k] == pytest.approx(by_hand, abs=1e-5)
+
+
+def test_feature_model_shares_the_weights(seed_model):
+    model = inspection.feature_model(seed_model, ["conv2d_1"])
+    assert model.get_layer("conv2d_1") is seed_model.get_layer("conv2d_1")
+
+
+def test_a_reloaded_keras_file_can_be_inspected(seed_model, digit, tmp_path):
+    import keras
+
+    path = tmp_path / "seed.keras"
+    seed_model.save(path)
+    loaded = keras.models.load_model(path)
+    a = inspection.feature_maps(loaded, digit)["conv2d_3"]
+    b = inspection.feature_maps(seed_model, digit)["conv2d_3"]
+    assert np.allclose(a, b, atol=1e-6)
+
+
+def test_first_layer_filters_are_the_kernels(seed_model):
+    filters = inspection.first_layer_filters(seed_model)
+    kernel = seed_model.get_layer("conv2d_1").get_weights()[0]
+    assert filters.shape == (25, 3, 3)
+    assert np.array_equal(filters[7], kernel[:, :, 0, 7])
+
+
+def test_receptive_fields_of_the_article_network(seed_model):
+    steps = inspection.layer_steps(seed_model)
+    assert [name for name, _, _ in steps] == [n for n, _, _ in SEED_LAYERS[:6]]
+    sizes = [inspection.receptive_field([(w, s) for _, w, s in steps[: k + 1]]) for k in range(6)]
+    assert sizes == [3, 4, 8, 10, 18, 22]
+    assert inspection.receptive_field([]) == 1
+    with pytest.raises(ValueError, match=r"\(window, stride\)"):
+        inspection.receptive_field([(3, 0)])
+
+
+def test_class_scores_are_the_logits_before_softmax(seed_model, digit):
+    x = digit[None, ..., None]
+    scores = np.asarray(inspection.class_scores(seed_model, x))
+    softmax = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert np.allclose(softmax, seed_model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_saliency_finds_the_one_pixel_a_class_looks_at():
+    model = _one_pixel_model(5, 7, target=3)
+    image = np.full((28, 28), 0.5, np.float32)
+    saliency = inspection.saliency_map(model, image, class_index=3)
+    assert saliency.shape == (28, 28) and saliency[5, 7] == 1.0
+    assert np.count_nonzero(saliency) == 1
+
+
+def test_saliency_defaults_to_the_predicted_class(seed_model, digit):
+    predicted = int(seed_model.predict(digit[None, ..., None], verbose=0).argmax())
+    default = inspection.saliency_map(seed_model, digit)
+    assert np.array_equal(default, inspection.saliency_map(seed_model, digit, class_index=predicted))
+    assert default.max() == pytest.approx(1.0) and default.min() >= 0
+
+
+def test_grad_cam_is_a_28x28_map_in_unit_range(seed_model, digit):
+    for layer in (None, "conv2d_2", "conv2d_1"):
+        cam = inspection.grad_cam(seed_model, digit, layer_name=layer)
+        assert cam.shape == (28, 28) and cam.dtype == np.float32
+        assert cam.min() >= 0 and cam.max() <= 1
+
+
+def test_bad_input_gets_a_clear_message(seed_model, digit):
+    with pytest.raises(ValueError, match=r"one digit of shape \(28, 28\).*got \(2, 28, 28, 1\)"):
+        inspection.feature_maps(seed_model, np.zeros((2, 28, 28, 1)))
+    with pytest.raises(ValueError, match=r"\[0, 1\].*got 0 to 255"):
+        inspection.saliency_map(seed_model, np.full((28, 28), 255, np.uint8) * (digit > 0))
+    with pytest.raises(ValueError, match="expected layer names among"):
+        inspection.feature_maps(seed_model, digit, ["conv9"])
+    with pytest.raises(ValueError, match="class_index should be a digit 0-9; got 10"):
+        inspection.saliency_map(seed_model, digit, class_index=10)
+    with pytest.raises(ValueError, match="expected a layer of the model"):
+        inspection.grad_cam(seed_model, digit, layer_name="nope")
+    with pytest.raises(ValueError, match="has no Conv2D layer"):
+        inspection.conv_layer_names(_one_pixel_model(0, 0, 0))
+
+
+def test_a_functional_model_is_refused_for_scores(digit):
+    import keras
+
+    inputs = keras.Input((28, 28, 1))
+    outputs = keras.layers.Dense(10)(keras.layers.Flatten()(inputs))
+    with pytest.raises(ValueError, match="keras.Sequential"):
+        inspection.saliency_map(keras.Model(inputs, outputs), digit)
+
+
+def test_tile_maps_lays_out_a_padded_grid():
+    maps = np.stack([np.full((3, 4), k, np.float32) for k in range(5)], axis=-1)
+    mosaic = inspection.tile_maps(maps, ncols=3, normalize=False)
+    assert mosaic.shape == (2 * 3 + 1, 3 * 4 + 2)
+    assert mosaic[0, 0] == 0 and mosaic[0, 5] == 1 and mosaic[4, 5] == 4
+    assert np.isnan(mosaic[3, 0]) and np.isnan(mosaic[4, 10])  # padding and the empty sixth tile
+    assert np.nanmax(inspection.tile_maps(maps * np.arange(12).reshape(3, 4, 1))) == 1.0
+    with pytest.raises(ValueError, match=r"\(height, width, channels\)"):
+        inspection.tile_maps(np.zeros((3, 4)))
+
+
+def test_plots_draw_titles_and_refuse_bad_input(seed_model, digit):
+    fig, axes = plt.subplots(1, 3)
+    inspection.show_filters(inspection.first_layer_filters(seed_model), axes[0])
+    maps = inspection.feature_maps(seed_model, digit, ["conv2d_2"])["conv2d_2"]
+    inspection.show_map_grid(maps, axes[1])
+    inspection.show_heatmap(digit, inspection.saliency_map(seed_model, digit), axes[2], title="saliency")
+    assert axes[0].get_title() == "First-layer filters"
+    assert axes[1].get_title() == "64 maps of 11×11"
+    assert axes[2].get_title() == "saliency" and len(axes[2].images) == 2
+    with pytest.raises(ValueError, match=r"\(28, 28\) heat map"):
+        inspection.show_heatmap(digit, np.zeros((3, 3)), axes[2])
+    with pytest.raises(ValueError, match=r"\(filters, height, width\)"):
+        inspection.show_filters(np.zeros((3, 3)), axes[0])
+    plt.close(fig)
+
+
+def test_receptive_field_squares(digit):
+    fig, ax = plt.subplots()
+    inspection.show_receptive_fields(digit, {"conv2d_1": 3, "conv2d_2": 8, "max_pooling_3": 22}, ax)
+    sides = [patch.get_width() for patch in ax.patches]
+    assert sides == [3, 8, 22]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "max_pooling_3: 22×22"
+    with pytest.raises(ValueError, match="1 to 28 pixels"):
+        inspection.show_receptive_fields(digit, {"too big": 40}, ax)
+    plt.close(fig)
