@@ -269,6 +269,21 @@ def test_labels_are_unique_across_the_book(notebooks):
     assert not clashes, "exercise labels used twice: " + "; ".join(clashes)
 
 
+def test_instructor_guide_lists_every_exercise(notebooks):
+    """The instructor guide's tables name every exercise, and count them right, so a teacher
+    planning from it misses none. A new exercise needs a row there."""
+    guide = (ROOT / "instructor_guide.md").read_text()
+    counts = {name: len(audit(nb)[0]) for name, nb in notebooks.items()}
+    labels = {e.label for nb in notebooks.values() for e in audit(nb)[0]}
+    listed = set(re.findall(r"\{ref\}`(ex-[\w-]+)`", guide))
+    assert labels - listed == set(), "add these exercises to instructor_guide.md's exercise table"
+    assert listed - labels == set(), "instructor_guide.md names exercises that no chapter has"
+    said = dict(re.findall(r"^\| \{doc\}`chapters/(\d\d_\w+)` \|.*\| (\d+) \|$", guide, re.MULTILINE))
+    assert {f"{k}.ipynb": int(v) for k, v in said.items()} == counts, "fix the Exercises column of the guide"
+    total = re.search(r"nine chapters and (\d+) exercises", guide)
+    assert total and int(total[1]) == sum(counts.values()), "fix the number of exercises in the guide"
+
+
 @pytest.mark.parametrize("path", toc_chapters(), ids=lambda p: p.stem)
 def test_each_chapter_has_enough_exercises(path, notebooks):
     if not path.exists():
