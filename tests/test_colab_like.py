@@ -43,7 +43,13 @@ COLAB_PACKAGES = ["tensorflow", "numpy", "matplotlib", "seaborn", "ipykernel", "
 # What pip needs to build `helpers` from git in its isolated build environment.
 BUILD_PACKAGES = ["setuptools>=68", "wheel"]
 
-FAKE_COLAB = '''"""Stand-in for Colab's `google.colab` (tests/test_colab_like.py): only its presence matters."""
+FAKE_COLAB = '''"""Stand-in for Colab's `google.colab` (tests/test_colab_like.py): mostly, its presence matters."""
+'''
+FAKE_FILES = '''"""Stand-in for `google.colab.files`: the student presses Cancel in the upload dialog."""
+
+
+def upload() -> dict:
+    return {}
 '''
 STARTUP = '''# Colab imports google.colab when its kernel starts; so does this Colab-like runtime.
 import google.colab  # noqa: F401
@@ -64,7 +70,10 @@ finally:
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kwargs)
+    result = subprocess.run(cmd, text=True, capture_output=True, **kwargs)
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return result
 
 
 def pinned_packages() -> list[str]:
@@ -118,6 +127,7 @@ def colab_environment(tmp: Path, venv_python: Path, clone: Path) -> dict[str, st
     fake = tmp / "fake_colab"
     (fake / "google" / "colab").mkdir(parents=True)  # no google/__init__.py: `google` stays a namespace
     (fake / "google" / "colab" / "__init__.py").write_text(FAKE_COLAB)
+    (fake / "google" / "colab" / "files.py").write_text(FAKE_FILES)
     startup = tmp / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-colab.py").write_text(STARTUP)
