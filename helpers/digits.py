@@ -141,8 +141,13 @@ def _gray_from_pil(image: Any) -> np.ndarray:
     """A Pillow image as float32 (H, W) in [0, 1]; transparent pixels become white paper."""
     from PIL import Image
 
-    if image.mode.startswith("I;16") or image.mode == "I":
-        return _gray_from_array(np.clip(np.asarray(image, dtype=np.float32) / 65535.0, 0.0, 1.0))
+    if image.mode.startswith("I;16"):  # 16-bit grey
+        return _gray_from_array(np.asarray(image, dtype=np.float32) / 65535.0)
+    if image.mode == "I":  # 32-bit integers: 0-255 or 16-bit values
+        values = np.asarray(image, dtype=np.float32)
+        return _gray_from_array(np.clip(values / (255.0 if values.max() <= 255 else 65535.0), 0.0, 1.0))
+    if image.mode == "F":  # floats: must already be in [0, 1]
+        return _gray_from_array(np.asarray(image, dtype=np.float32))
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

@@ -194,8 +194,24 @@ def test_jpeg_and_png_files_are_read(tmp_path):
         assert digits.preprocess_digit(str(tmp_path / name)).shape == (28, 28)
 
 
-def test_a_pillow_image_is_accepted():
-    assert digits.preprocess_digit(Image.fromarray(_pen_digit())).shape == (28, 28)
+@pytest.mark.parametrize("mode", ["1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I", "I;16", "F"])
+def test_pillow_images_of_every_common_mode_are_accepted(mode):
+    gray = Image.fromarray(_pen_digit())
+    if mode == "I;16":
+        image = Image.fromarray(_pen_digit().astype(np.uint16) * 257)
+    elif mode == "F":
+        image = Image.fromarray(_pen_digit().astype(np.float32) / 255)
+    else:
+        image = gray.convert(mode)
+    assert np.abs(digits.preprocess_digit(image) - digits.preprocess_digit(gray)).max() < 0.3
+
+
+def test_exif_rotation_of_a_phone_photo_is_applied(tmp_path):
+    image = Image.fromarray(_pen_digit(height=120, width=90))
+    exif = image.getexif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    image.save(tmp_path / "photo.jpg", exif=exif)
+    assert digits.load_grayscale(tmp_path / "photo.jpg").shape == (90, 120)
 
 
 def test_a_huge_image_is_shrunk_and_still_works():
