@@ -68,8 +68,9 @@ class Recipe:
 SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch_size=128, schedule="cosine")
 
 
-#: The chapter 7 model: batch norm, dropout, wider blocks without the last pooling,
-#: augmentation, a cosine learning-rate schedule and early stopping on the validation set.
+#: The chapter 7 model: batch norm, dropout, wider blocks without the last pooling and a
+#: Dense(128), mild augmentation, a cosine schedule from a larger learning rate, and early
+#: stopping on the validation set.
 IMPROVED_RECIPE = Recipe(
     name="improved_cnn", builder="build_improved_cnn", epochs=10, batch_size=128, learning_rate=2e-3,
     augment=True, schedule="cosine", early_stopping_patience=3,
