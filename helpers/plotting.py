@@ -9,7 +9,7 @@ Digits are drawn as dark ink on white paper (the book's ``gray_r`` colour map), 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -568,4 +568,30 @@ def plot_misclassified(
         ax.set_title(f"true {y_true[k]}, pred {y_pred[k]}\n{where}{confidence[k]:.0%}", fontsize=8,
                      fontweight="normal")
     fig.tight_layout()
+    return fig
+
+
+def show_augmented(
+    images: np.ndarray, augment: Callable[..., np.ndarray], copies: int = 5, figsize: tuple[float, float] | None = None
+) -> Figure:
+    """A grid: each row one digit (left) and `copies` random augmentations of it (chapter 7).
+
+    `images`: float (n, 28, 28, 1) in [0, 1], n from 1 to 10; `augment`: a Keras layer or
+    function mapping such a batch to one of the same shape (called with ``training=True``).
+    """
+    check_images(images, scaled=True)
+    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+    if not 1 <= len(images) <= 10 or not 1 <= copies <= 10:
+        raise ValueError(f"show 1-10 images with 1-10 copies each; got {len(images)} images, {copies} copies.")
+    rows = [images] + [np.asarray(augment(images, training=True)) for _ in range(copies)]
+    fig, axes = plt.subplots(len(images), copies + 1, figsize=figsize or (1.1 * (copies + 1), 1.1 * len(images)),
+                             squeeze=False)
+    for col, batch in enumerate(rows):
+        for row in range(len(images)):
+            ax = axes[row, col]
+            ax.imshow(batch[row, ..., 0], cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[0, col].set_title("original" if col == 0 else f"copy {col}", fontsize=8)
+    fig.suptitle("Random shifts, rotations and zooms keep each digit what it is")
     return fig
