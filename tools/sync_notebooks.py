@@ -4,6 +4,9 @@ For each `chapters/NN_slug.ipynb` it (1) writes the button row (Open in Colab, V
 naming the file's own path and the repository in `_config.yml`; (2) writes the shared setup
 cell, which installs `helpers` in Colab at the book's version (`helpers.__version__`);
 (3) strips outputs and execution counts. Run `make sync` after editing a notebook.
+The setup cell does nothing Colab-specific elsewhere; its `%matplotlib inline` keeps figures
+in the outputs even where MPLBACKEND=Agg is set (make sets it; ipykernel then would not
+switch to the inline backend, and the book would show no figures).
 `--check` only reports notebooks that differ (the tests use the same functions).
 """
 
