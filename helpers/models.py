@@ -81,7 +81,7 @@ def build_seed_cnn(filters: tuple[int, int, int] = (25, 64, 64)) -> keras.Model:
 def build_improved_cnn(
     widths: tuple[int, int, int] = (32, 64, 128),
     batch_norm: bool = True,
-    dropout: float = 0.4,
+    dropout: float = 0.25,
     last_pool: bool = False,
     dense_units: int = 128,
 ) -> keras.Model:
@@ -91,7 +91,10 @@ def build_improved_cnn(
     chapter measures: `widths` (filters per block), `batch_norm` after each convolution,
     `dropout` before the classifier, `last_pool` (the article's third pooling, which keeps
     one value of each 3x3 map) and `dense_units` (the article's hidden Dense(64); 0 drops it).
-    Input (28, 28, 1) floats in [0, 1]; output 10 softmax probabilities.
+    Each block is convolution, max pooling, batch norm, ReLU: max pooling commutes with ReLU
+    (and with batch norm's per-channel rescaling), so pooling first gives nearly the same
+    network while batch norm and ReLU work on a map four times smaller, which on a CPU trains
+    about a quarter faster. Input (28, 28, 1) floats in [0, 1]; output 10 softmax probabilities.
     """
     import keras
     from keras import layers
@@ -99,11 +102,11 @@ def build_improved_cnn(
     model = keras.Sequential([keras.Input((28, 28, 1))], name="improved_cnn")
     for block, filters in enumerate(widths, start=1):
         model.add(layers.Conv2D(filters, (3, 3), use_bias=not batch_norm, name=f"conv2d_{block}"))
+        if block < 3 or last_pool:
+            model.add(layers.MaxPooling2D((2, 2), name=f"max_pooling_{block}"))
         if batch_norm:  # momentum 0.9: its running statistics settle within a short run too
             model.add(layers.BatchNormalization(momentum=0.9, name=f"batch_norm_{block}"))
         model.add(layers.Activation("relu", name=f"relu_{block}"))
-        if block < 3 or last_pool:
-            model.add(layers.MaxPooling2D((2, 2), name=f"max_pooling_{block}"))
     model.add(layers.Flatten(name="flatten"))
     if dense_units:
         model.add(layers.Dense(dense_units, activation="relu", name="dense_hidden"))

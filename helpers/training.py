@@ -70,7 +70,9 @@ SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch
 
 #: The chapter 7 model: batch norm, dropout, wider blocks without the last pooling and a
 #: Dense(128), mild augmentation, a cosine schedule from a larger learning rate, and early
-#: stopping on the validation set.
+#: stopping on the validation loss. Dropout is 0.25, chosen on the validation set: trained
+#: this way for 10 epochs, 0.25 ended at 99.46 % validation accuracy (loss 0.019) and 0.4 at
+#: 99.36 % (loss 0.022). Batch 256 with a rate of 0.003 for 12 epochs did no better (99.46 %).
 IMPROVED_RECIPE = Recipe(
     name="improved_cnn", builder="build_improved_cnn", epochs=10, batch_size=128, learning_rate=2e-3,
     augment=True, schedule="cosine", early_stopping_patience=3,
@@ -155,7 +157,7 @@ def fit_recipe(
     if recipe.early_stopping_patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(
-                monitor="val_accuracy", patience=recipe.early_stopping_patience,
+                monitor="val_loss", patience=recipe.early_stopping_patience,
                 restore_best_weights=True,
             )
         )
@@ -274,3 +276,30 @@ def train_or_load(
     model, history = fit_recipe(recipe, data, verbose=verbose)
     save_trained(model, history, recipe, folder)
     return model, history
+
+
+#: Where `benchmarks/bench_best_effort.py` records its result; it ships with the helpers.
+BEST_EFFORT_FILE = Path(__file__).resolve().parent / "results" / "best_effort.json"
+
+
+def recorded_best_effort(path: Path | None = None) -> dict[str, Any]:
+    """The recorded best-effort result (chapter 7): the improved recipe trained longer over
+    several seeds, as `benchmarks/bench_best_effort.py` wrote it, with its date, machine and
+    command. Raises ValueError if the file is missing or does not hold such a record."""
+    path = BEST_EFFORT_FILE if path is None else Path(path)
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(
+            f"no readable best-effort record at {path} ({error}); "
+            "run benchmarks/bench_best_effort.py to make one."
+        ) from None
+    expected = {"runs", "mean_test_accuracy", "stdev_test_accuracy", "date", "machine", "command", "recipe"}
+    missing = expected - set(record)
+    if missing or not record["runs"]:
+        raise ValueError(f"{path} should hold {sorted(expected)} with at least one run; missing {sorted(missing)}.")
+    accuracies = [run["test_accuracy"] for run in record["runs"]]
+    if not all(0.0 <= a <= 1.0 for a in accuracies) or not np.isclose(np.mean(accuracies),
+                                                                          record["mean_test_accuracy"]):
+        raise ValueError(f"{path}: test accuracies should lie in [0, 1] and average to the recorded mean.")
+    return record

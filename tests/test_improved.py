@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import json
 
 import numpy as np
 import pytest
@@ -15,6 +17,18 @@ def test_improved_network_with_article_switches_has_the_article_shapes():
                                       dense_units=64)
     assert model.count_params() == models.SEED_PARAMS
     assert model.output_shape == (None, 10)
+
+
+def test_pooling_before_relu_computes_the_article_network(rng):
+    """Max pooling commutes with ReLU: with the article's weights, the improved builder's
+    block order (convolution, pooling, ReLU) gives the article's outputs exactly."""
+    article = models.build_seed_cnn()
+    pooled_first = models.build_improved_cnn(widths=(25, 64, 64), batch_norm=False, dropout=0.0,
+                                             last_pool=True, dense_units=64)
+    pooled_first.set_weights(article.get_weights())
+    images = rng.random((16, 28, 28, 1), dtype=np.float32)
+    np.testing.assert_allclose(pooled_first.predict(images, verbose=0), article.predict(images, verbose=0),
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_improved_network_keeps_the_last_3x3_map():
@@ -73,3 +87,37 @@ def test_fit_recipe_trains_on_the_subset_only(tmp_path):
 def test_make_dataset_refuses_unscaled_images():
     with pytest.raises(ValueError, match=r"scaled to \[0, 1\]"):
         training.make_dataset(np.full((2, 28, 28, 1), 255, np.float32), np.array([1, 2]), 2)
+
+
+def test_recorded_best_effort_is_a_complete_record():
+    record = training.recorded_best_effort()
+    runs = record["runs"]
+    assert len(runs) >= 3 and len({run["seed"] for run in runs}) == len(runs)
+    accuracies = [run["test_accuracy"] for run in runs]
+    assert min(accuracies) <= record["mean_test_accuracy"] <= max(accuracies)
+    assert record["recipe"]["epochs"] >= 30 and record["recipe"]["builder"] == training.IMPROVED_RECIPE.builder
+    assert record["mean_test_accuracy"] > 0.99  # longer training should beat the chapter's floor
+    assert "bench_best_effort.py" in record["command"]
+    datetime.date.fromisoformat(record["date"])
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"runs": []}'])
+def test_recorded_best_effort_refuses_a_broken_file(tmp_path, text):
+    path = tmp_path / "best_effort.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match="best-effort|should hold"):
+        training.recorded_best_effort(path)
+
+
+def test_recorded_best_effort_refuses_a_wrong_mean(tmp_path):
+    record = json.loads(training.BEST_EFFORT_FILE.read_text())
+    record["mean_test_accuracy"] += 0.01
+    path = tmp_path / "best_effort.json"
+    path.write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="average to the recorded mean"):
+        training.recorded_best_effort(path)
+
+
+def test_recorded_best_effort_names_a_missing_file(tmp_path):
+    with pytest.raises(ValueError, match="bench_best_effort.py"):
+        training.recorded_best_effort(tmp_path / "absent.json")

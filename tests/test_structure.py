@@ -86,6 +86,13 @@ def test_committed_notebooks_hold_no_outputs():
     assert dirty == [], "run `make strip` (tools/sync_notebooks.py) before committing"
 
 
+def test_every_cell_has_a_unique_id():
+    """nbformat 4.5 cells carry ids (a cell added by hand or by a script can lack one)."""
+    for notebook in tracked_notebooks():
+        ids = [cell.get("id") for cell in cells(notebook)]
+        assert None not in ids and len(set(ids)) == len(ids), f"{notebook.name}: give every cell its own id"
+
+
 def test_every_chapter_is_in_the_toc():
     entries = set(toc_entries())
     missing = [nb.relative_to(ROOT).with_suffix("").as_posix() for nb in CHAPTERS]
