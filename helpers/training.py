@@ -95,7 +95,7 @@ def make_dataset(
     x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = False, seed: int = 0,
     augment: bool = False,
 ) -> tf.data.Dataset:
-    """A tf.data pipeline over in-memory arrays: cache, optional shuffle, batch, prefetch.
+    """A tf.data pipeline over in-memory arrays: cache, optional shuffle, batch, prefetch two.
 
     `x` must be float32 (n, 28, 28, 1) in [0, 1] and `y` int labels 0-9 (chapter 5).
     With `augment`, each batch is randomly shifted, rotated and zoomed (chapter 7).
@@ -116,9 +116,13 @@ def make_dataset(
     dataset = dataset.batch(batch_size)
     if augment:
         augmenter = _models.build_augmenter()
-        dataset = dataset.map(lambda images, labels: (augmenter(images, training=True), labels),
-                              num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+        dataset = dataset.map(lambda images, labels: (augmenter(images, training=True), labels))
+    # A fixed prefetch of two batches, with tf.data's autotuning off: on a 2-core CPU the
+    # autotuner's own threads competed with training, and about half the epochs took 40 s
+    # instead of 22 s (measured here on the seed network); with it off, every epoch took 21-23 s.
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.prefetch(2).with_options(options)
 
 
 def compile_model(model: keras.Model, recipe: Recipe, steps_per_epoch: int) -> keras.Model:
