@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import inspect
 import json
 import os
 import time
@@ -49,8 +50,10 @@ class Recipe:
     seed: int = 0
 
     def fingerprint(self) -> str:
-        """A short hash of the recipe: a saved model is reused only if this matches."""
+        """A short hash of the recipe and of its builder's code: a saved model is reused only if
+        this matches, so a model saved before its builder changed is trained afresh."""
         fields = {key: value for key, value in dataclasses.asdict(self).items() if value is not None}
+        fields["builder_source"] = inspect.getsource(getattr(_models, self.builder))
         text = json.dumps(fields, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -61,6 +61,19 @@ def test_recipe_fingerprint_changes_with_any_choice():
         assert dataclasses.replace(base, **change).fingerprint() != base.fingerprint()
 
 
+
+def test_recipe_fingerprint_changes_with_the_builders_code(monkeypatch):
+    """A model saved before its builder changed (say, a reordered block) is not reloaded."""
+    base = training.IMPROVED_RECIPE
+    before = base.fingerprint()
+
+    def build_improved_cnn(**kwargs):  # same name, different code
+        return models.build_seed_cnn()
+
+    monkeypatch.setattr(models, "build_improved_cnn", build_improved_cnn)
+    assert base.fingerprint() != before
+
+
 def test_make_dataset_with_augmentation_keeps_batches_and_labels():
     x = np.zeros((10, 28, 28, 1), np.float32)
     y = np.arange(10)
