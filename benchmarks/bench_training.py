@@ -8,8 +8,8 @@ the ratios against the article's code. Not run in CI. Example (the figures in th
 
 `--only article,seed` picks recipes; `--repeats 3` runs them in turns three times and takes
 the ratios from each recipe's fastest run; `--epochs` applies to the article and seed
-recipes (the improved recipe keeps its own schedule). `ceiling` is not a recipe but a bound: the seed
-network's bare training step (one fixed batch of 256, a compiled tf.function, no input
+recipes (the improved recipe keeps its own schedule). `ceiling` is not a recipe but a
+bound: the seed network's bare training step (one fixed batch of 256, a compiled tf.function, no input
 pipeline and no Keras loop) timed over one epoch's worth of images. No pipeline, batch size
 or dtype choice can make the seed network train faster than that on the same machine.
 """
@@ -132,14 +132,14 @@ def main() -> None:
     for name in names:
         if name not in RECIPES:
             raise SystemExit(f"unknown recipe {name!r}; choose from {RECIPES}")
-    # On a shared machine the same run can take up to a third longer from one minute to the next (a
-    # run of the seed recipe here: 17.4 s/epoch, and 20-22 s in the book's build an hour
+    # On a shared machine the same run can take up to a third longer from one hour to the
+    # next (the seed recipe here: 17.4 s/epoch, and 20-22 s in the book's build an hour
     # before). Other programs only ever slow a run down, so the recipes take turns for
     # `--repeats` rounds and each keeps its fastest run, as chapter 5 does for batch sizes.
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     results: dict[str, dict] = {}
     for round_ in range(1, args.repeats + 1):
         for name in names:
-            env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
             out = subprocess.run([sys.executable, __file__, "--child", name, "--epochs", str(args.epochs)],
                                  env=env, capture_output=True, text=True, check=True).stdout
             r = json.loads(out.split("RESULT ", 1)[1])

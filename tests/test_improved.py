@@ -61,7 +61,6 @@ def test_recipe_fingerprint_changes_with_any_choice():
         assert dataclasses.replace(base, **change).fingerprint() != base.fingerprint()
 
 
-
 def test_recipe_fingerprint_changes_with_the_builders_code(monkeypatch):
     """A model saved before its builder changed (say, a reordered block) is not reloaded."""
     base = training.IMPROVED_RECIPE
