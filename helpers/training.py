@@ -83,9 +83,19 @@ IMPROVED_RECIPE = Recipe(
 
 
 def set_seed(seed: int = 0) -> None:
-    """Seed Python, NumPy and TensorFlow at once (chapter 5)."""
+    """Seed Python, NumPy and TensorFlow at once (chapter 5); safe on a CPU and on a GPU alike.
+
+    It only seeds (`keras.utils.set_random_seed`) and deliberately does not call
+    `tf.config.experimental.enable_op_determinism()`: under op determinism, TensorFlow raises
+    `UnimplementedError` on a GPU for ops that have no deterministic GPU kernel, and runs some
+    others (the scatter ops) on the CPU, much slower. Seeding gives the same starting weights
+    and data order everywhere; on a GPU the last digits of a run may still vary.
+    `seed` must be a non-negative int.
+    """
     import keras
 
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}.")
     keras.utils.set_random_seed(seed)
 
 

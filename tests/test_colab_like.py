@@ -1,24 +1,32 @@
-"""A chapter runs in a Colab-like runtime through its own setup cell, with nothing but the notebook.
+"""Chapters run in a Colab-like runtime, on Colab's versions, as the Colab copy, through their own setup cell.
 
 The test builds what a student gets after pressing "Open in Colab":
 
-- a fresh virtual environment (`python -m venv`, no system packages) holding only what a Colab
-  runtime has that the book uses: TensorFlow, NumPy, Matplotlib, seaborn, and the kernel
-  (ipykernel, nbclient). This repository is *not* installed in it.
+- Colab's interpreter and packages at Colab's versions, from `tests/colab_runtime.txt` (one
+  file, which says where they come from and when): Python 3.13 when this machine has one
+  (CNN_BOOK_COLAB_PYTHON, `python3.13` on the PATH, or pyenv's 3.13.x), else the current
+  Python with a printed note; TensorFlow, Keras, NumPy, Matplotlib, seaborn and Pillow pinned
+  as Colab has them, plus the kernel (ipykernel, nbclient), in a fresh virtual environment
+  (no system packages). This repository is *not* installed in it.
 - a fake `google.colab` module, imported at kernel start by an IPython startup file, so the
   setup cell believes it runs in Colab and installs `helpers` with `%pip install
   "cnn-mnist-helpers @ git+<repository url>@v<version>"`.
 - no internet: git's `url.<base>.insteadOf` (given through GIT_CONFIG_* variables) sends the
   repository URL of `_config.yml` to a local clone of this repository tagged `v<version>`.
   The clone is of the committed HEAD: uncommitted changes are not in it.
+- the notebook a student opens: the Colab copy of each committed chapter, converted by
+  `tools/make_colab.py` with the values of the book built in `_build/` (so the book must be
+  built: `make test` builds it first), run from an empty folder as Colab's /content is.
 
-Then it executes one cheap chapter with nbclient (chapter 2 by default; CNN_BOOK_COLAB_CHAPTER
-names another) and asserts that the notebook ran without error and that `helpers` was
-installed into that environment from git, at the tagged commit.
+It executes chapters 2 and 9 (CNN_BOOK_COLAB_CHAPTERS names others, separated by spaces)
+with nbclient, and asserts that each ran without error, that its setup cell printed the
+versions and whether a GPU was found, and that `helpers` was installed into that environment
+from git, at the tagged commit. Chapter 9 finds no trained model there, so it trains one.
 
 Packages come from a local wheelhouse (CNN_BOOK_WHEELHOUSE, default
-~/.cache/cnn-book/wheels), filled from the package index by pip on the first run; every later
-run installs offline from it (with uv, which links files from its cache beside the wheelhouse).
+~/.cache/cnn-book/wheels), filled from the package index by pip on the first run (about
+700 MB for Python 3.13, TensorFlow's wheel most of it); every later run installs offline from
+it (with uv, which links files from its cache beside the wheelhouse).
 """
 
 from __future__ import annotations
@@ -26,22 +34,31 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
-from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import make_colab  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(os.environ.get("CNN_BOOK_WHEELHOUSE", Path.home() / ".cache" / "cnn-book" / "wheels"))
-CHAPTER = os.environ.get("CNN_BOOK_COLAB_CHAPTER", "chapters/02_loading_mnist.ipynb")
-# What a Colab runtime already has (and this book uses), at the releases tested here.
-COLAB_PACKAGES = ["tensorflow", "numpy", "matplotlib", "seaborn", "ipykernel", "nbclient"]
-# What pip needs to build `helpers` from git in its isolated build environment.
+CHAPTERS = os.environ.get(
+    "CNN_BOOK_COLAB_CHAPTERS", "chapters/02_loading_mnist.ipynb chapters/09_your_own_digit.ipynb"
+).split()
+RUNTIME_FILE = ROOT / "tests" / "colab_runtime.txt"
+#: What the runtime needs besides Colab's pinned packages: the kernel, and what pip needs to
+#: build `helpers` from git in its isolated build environment.
+KERNEL_PACKAGES = ["ipykernel", "nbclient"]
 BUILD_PACKAGES = ["setuptools>=68", "wheel"]
+#: The distribution names of the pinned packages, as the runtime imports them.
+MODULES = {"tensorflow": "tensorflow", "keras": "keras", "numpy": "numpy", "matplotlib": "matplotlib",
+           "seaborn": "seaborn", "pillow": "PIL"}
 
 FAKE_COLAB = '''"""Stand-in for Colab's `google.colab` (tests/test_colab_like.py): mostly, its presence matters."""
 '''
@@ -76,8 +93,33 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
+def colab_runtime() -> tuple[str, dict[str, str]]:
+    """(Python "major.minor", {package: version}) from tests/colab_runtime.txt."""
+    pins = {}
+    for line in RUNTIME_FILE.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, pinned = line.partition("==")
+            pins[name.strip().lower()] = pinned.strip()
+    return pins.pop("python"), pins
+
+
 def pinned_packages() -> list[str]:
-    return [f"{name}=={version(name)}" for name in COLAB_PACKAGES] + BUILD_PACKAGES
+    _, pins = colab_runtime()
+    return [f"{name}=={pinned}" for name, pinned in pins.items()] + KERNEL_PACKAGES + BUILD_PACKAGES
+
+
+def find_python(wanted: str) -> tuple[str, bool]:
+    """(an interpreter of version `wanted`, True) if this machine has one, else (this one, False)."""
+    candidates = [os.environ.get("CNN_BOOK_COLAB_PYTHON", ""), shutil.which(f"python{wanted}") or ""]
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates += [str(path) for path in sorted(pyenv.glob(f"{wanted}.*/bin/python3"), reverse=True)]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "import sys, venv; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.strip() == wanted:
+            return candidate, True
+    return sys.executable, False
 
 
 def book_version() -> str:
@@ -90,8 +132,8 @@ def repository_url() -> str:
     return config["repository"]["url"].rstrip("/")
 
 
-def make_venv(path: Path) -> Path:
-    """A fresh venv (with pip, which the setup cell's `%pip` uses) holding the Colab packages.
+def make_venv(path: Path, base_python: str) -> Path:
+    """A fresh venv of `base_python` (with pip, which the setup cell's `%pip` uses) holding Colab's packages.
 
     They come from the wheelhouse, filled from the index by `pip download` the first time.
     uv installs them: from its cache it links files instead of unpacking 2 GB of TensorFlow
@@ -99,7 +141,7 @@ def make_venv(path: Path) -> Path:
     """
     from uv import find_uv_bin
 
-    run([sys.executable, "-m", "venv", str(path)])
+    run([base_python, "-m", "venv", str(path)])
     python = path / "bin" / "python"
     install = [find_uv_bin(), "pip", "install", "--quiet", "--python", str(python), "--no-index",
                "--find-links", str(WHEELHOUSE), "--cache-dir", str(WHEELHOUSE.parent / "uv"), *pinned_packages()]
@@ -108,6 +150,30 @@ def make_venv(path: Path) -> Path:
         run([str(python), "-m", "pip", "download", "--quiet", "-d", str(WHEELHOUSE), *pinned_packages()])
         run(install)
     return python
+
+
+@pytest.fixture(scope="module")
+def colab_python(tmp_path_factory) -> tuple[Path, str]:
+    """(the venv's python, a note on which interpreter it is): Colab's versions, checked."""
+    wanted, pins = colab_runtime()
+    base, found = find_python(wanted)
+    note = f"Python {wanted}: {base}" if found else (
+        f"no Python {wanted} on this machine: the Colab-like run uses this Python, "
+        f"{sys.version_info.major}.{sys.version_info.minor} ({base}), with Colab's package versions"
+    )
+    print(note)
+    start = time.monotonic()
+    python = make_venv(tmp_path_factory.mktemp("colab") / "venv", base)
+    print(f"venv with Colab's packages: {time.monotonic() - start:.0f} s")
+    probe = (
+        "import importlib.metadata as md, json, sys; "
+        f"print(json.dumps(['%d.%d' % sys.version_info[:2], {{n: md.version(n) for n in {sorted(pins)!r}}}]))"
+    )
+    version, installed = json.loads(run([str(python), "-c", probe]).stdout)
+    assert installed == pins, "the runtime has Colab's versions"
+    if found:
+        assert version == wanted
+    return python, note
 
 
 @pytest.fixture(scope="module")
@@ -152,31 +218,52 @@ def colab_environment(tmp: Path, venv_python: Path, clone: Path) -> dict[str, st
     return env
 
 
-def test_chapter_runs_in_colab_like_runtime(tmp_path, tagged_clone):
-    clone, head = tagged_clone
-    notebook = clone / CHAPTER
-    if not notebook.is_file():
-        chapters = sorted((clone / "chapters").glob("[0-9][0-9]_*.ipynb"))
-        if not chapters:
-            pytest.fail("no chapter notebook is committed yet")
-        notebook = chapters[0]
+@pytest.fixture(scope="module")
+def book_index() -> make_colab.BookIndex:
+    """The built book's values, which the Colab copies quote (`make test` builds the book first)."""
+    if not (ROOT / "_build" / "html" / "index.html").is_file():
+        message = "no built book in _build/: run `make book` first (the Colab copies quote its values)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return make_colab.read_index(ROOT / "_build")
 
-    start = time.monotonic()
-    python = make_venv(tmp_path / "venv")
-    venv_seconds = time.monotonic() - start
+
+def colab_copy(clone: Path, rel: str, index: make_colab.BookIndex, folder: Path) -> Path:
+    """The Colab copy of the committed chapter `rel`, written to `folder` as a student downloads it."""
+    source = json.loads((clone / rel).read_text())
+    copy = make_colab.convert_notebook(source, rel, index)
+    first = "".join(copy["cells"][0]["source"])
+    assert f"/blob/{make_colab.COLAB_BRANCH}/{rel})" in first, "the badge opens the copy"
+    path = folder / Path(rel).name
+    path.write_text(json.dumps(copy, indent=1))
+    return path
+
+
+@pytest.mark.parametrize("rel", CHAPTERS, ids=lambda rel: Path(rel).stem)
+def test_chapter_runs_in_colab_like_runtime(rel, tmp_path, tagged_clone, colab_python, book_index):
+    clone, head = tagged_clone
+    python, note = colab_python
+    if not (clone / rel).is_file():
+        pytest.fail(f"{rel} is not committed")
+    content = tmp_path / "content"  # Colab's working folder: nothing of the repository in it
+    content.mkdir()
+    notebook = colab_copy(clone, rel, book_index, tmp_path)
+
     env = colab_environment(tmp_path, python, clone)
-    probe = subprocess.run([str(python), "-c", "import helpers"], env=env, cwd=tmp_path, capture_output=True)
-    assert probe.returncode != 0, "helpers must not be importable before the setup cell installs it"
+    probe = subprocess.run([str(python), "-c", "import helpers"], env=env, cwd=content, capture_output=True)
+    if rel == CHAPTERS[0]:
+        assert probe.returncode != 0, "helpers must not be importable before the setup cell installs it"
 
     script = tmp_path / "run_notebook.py"
     script.write_text(RUN_NOTEBOOK)
     executed = tmp_path / "executed.ipynb"
+    start = time.monotonic()
     result = subprocess.run(
-        [str(python), str(script), str(notebook), str(executed), str(notebook.parent)],
+        [str(python), str(script), str(notebook), str(executed), str(content)],
         env=env, capture_output=True, text=True, timeout=1500,
     )
-    run_seconds = time.monotonic() - start - venv_seconds
-    print(f"venv: {venv_seconds:.0f} s; {notebook.name} through its setup cell: {run_seconds:.0f} s")
+    print(f"{note}\n{notebook.name} (Colab copy) through its setup cell: {time.monotonic() - start:.0f} s")
     assert result.returncode == 0, f"{notebook.name} failed in the Colab-like runtime:\n{result.stderr[-3000:]}"
 
     cells = json.loads(executed.read_text())["cells"]
@@ -187,16 +274,18 @@ def test_chapter_runs_in_colab_like_runtime(tmp_path, tagged_clone):
     setup_text = "".join(
         "".join(out.get("text", "")) for out in code[0]["outputs"] if out["output_type"] == "stream"
     )
-    assert f"helpers {book_version()}" in setup_text, setup_text
+    _, pins = colab_runtime()
+    assert f"TensorFlow {pins['tensorflow']} · Keras {pins['keras']} · helpers {book_version()}" in setup_text, setup_text
+    assert "GPU" in setup_text.splitlines()[-1], "the setup cell says whether it found a GPU"
 
     # helpers came from git, at the tagged commit, into this environment (not an editable checkout).
     inspect = (
         "import helpers, importlib.metadata as md, json; "
         "print(json.dumps([helpers.__file__, json.loads(md.distribution('cnn-mnist-helpers').read_text('direct_url.json'))]))"
     )
-    out = run([str(python), "-c", inspect], env=env, cwd=tmp_path).stdout
+    out = run([str(python), "-c", inspect], env=env, cwd=content).stdout
     module_file, direct_url = json.loads(out)
-    assert module_file.startswith(str(tmp_path / "venv")), module_file
+    assert module_file.startswith(str(python.parent.parent)), module_file
     assert direct_url["url"] == repository_url()
     assert direct_url["vcs_info"]["vcs"] == "git"
     assert direct_url["vcs_info"]["requested_revision"] == f"v{book_version()}"
@@ -204,4 +293,4 @@ def test_chapter_runs_in_colab_like_runtime(tmp_path, tagged_clone):
 
     # The recorded best-effort result (chapter 7) is package data: it came along from git.
     recorded = "from helpers.training import recorded_best_effort; print(len(recorded_best_effort()['runs']))"
-    assert int(run([str(python), "-c", recorded], env=env, cwd=tmp_path).stdout) >= 3
+    assert int(run([str(python), "-c", recorded], env=env, cwd=content).stdout) >= 3

@@ -38,14 +38,17 @@ def repo_parts() -> tuple[str, str, str, str]:
 
 
 def expected_colab(notebook: Path) -> str:
+    """The Colab copy (tools/make_colab.py), on the `colab` branch: `_config.yml`'s repository.branch."""
     _, slug, branch, prefix = repo_parts()
+    assert branch == "colab", "the launch button opens the Colab copies, published on the colab branch"
     colab = CONFIG["launch_buttons"]["colab_url"].rstrip("/")
     return f"{colab}/github/{slug}/blob/{branch}/{prefix}{notebook.relative_to(ROOT).as_posix()}"
 
 
 def expected_source(notebook: Path) -> str:
-    url, _, branch, prefix = repo_parts()
-    return f"{url}/blob/{branch}/{prefix}{notebook.relative_to(ROOT).as_posix()}"
+    """The source of the chapter, on `main`."""
+    url, _, _, prefix = repo_parts()
+    return f"{url}/blob/main/{prefix}{notebook.relative_to(ROOT).as_posix()}"
 
 
 def cells(notebook: Path) -> list[dict]:

@@ -1,8 +1,10 @@
 """Keep every chapter's opening consistent and its outputs stripped.
 
-For each `chapters/NN_slug.ipynb` it (1) writes the button row (Open in Colab, View source)
-naming the file's own path and the repository in `_config.yml`; (2) writes the shared setup
-cell, which installs `helpers` in Colab at the book's version (`helpers.__version__`);
+For each `chapters/NN_slug.ipynb` it (1) writes the button row naming the file's own path in
+the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by
+`tools/make_colab.py`, published on the `colab` branch), "View source" its source on `main`;
+(2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
+(`helpers.__version__`) and prints the versions and whether TensorFlow found a GPU;
 (3) strips outputs and execution counts. Run `make sync` after editing a notebook.
 The setup cell does nothing Colab-specific elsewhere; its `%matplotlib inline` keeps figures
 in the outputs even where MPLBACKEND=Agg is set (make sets it; ipykernel then would not
@@ -20,6 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUTTON_PREFIX = "[Open in Colab]"
+#: The branch holding the Colab copies (`_config.yml`'s repository.branch, which the launch
+#: button uses) and the branch holding the sources, which "View source" opens.
+COLAB_BRANCH = "colab"
+SOURCE_BRANCH = "main"
 SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
 
 
@@ -38,17 +44,28 @@ def repository() -> tuple[str, str]:
     return url.rstrip("/"), branch
 
 
-def colab_url(notebook: Path) -> str:
-    url, branch = repository()
+def _rel(notebook: Path) -> str:
+    return notebook.resolve().relative_to(ROOT).as_posix()
+
+
+def colab_url_for(rel: str) -> str:
+    """Colab's URL of the copy of `rel` ("chapters/NN_slug.ipynb") on the colab branch."""
+    url, _ = repository()
     github_path = url.split("github.com/", 1)[1]
-    rel = notebook.resolve().relative_to(ROOT).as_posix()
-    return f"https://colab.research.google.com/github/{github_path}/blob/{branch}/{rel}"
+    return f"https://colab.research.google.com/github/{github_path}/blob/{COLAB_BRANCH}/{rel}"
+
+
+def source_url_for(rel: str) -> str:
+    url, _ = repository()
+    return f"{url}/blob/{SOURCE_BRANCH}/{rel}"
+
+
+def colab_url(notebook: Path) -> str:
+    return colab_url_for(_rel(notebook))
 
 
 def source_url(notebook: Path) -> str:
-    url, branch = repository()
-    rel = notebook.resolve().relative_to(ROOT).as_posix()
-    return f"{url}/blob/{branch}/{rel}"
+    return source_url_for(_rel(notebook))
 
 
 def button_row(notebook: Path) -> str:
@@ -69,12 +86,13 @@ import numpy as np
 import tensorflow as tf
 
 import helpers
+from helpers.runtime import accelerator_summary
 from helpers.style import use_book_style
 from helpers.training import set_seed
 
 use_book_style()
 set_seed(0)
-print(f"TensorFlow {{tf.__version__}} · Keras {{keras.__version__}} · helpers {{helpers.__version__}}")'''
+print(f"TensorFlow {{tf.__version__}} · Keras {{keras.__version__}} · helpers {{helpers.__version__}} · {{accelerator_summary()}}")'''
 
 
 def _lines(text: str) -> list[str]:
