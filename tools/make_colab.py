@@ -176,9 +176,8 @@ def read_citations(root: Path, html_dir: Path) -> dict[str, tuple[str, str, str]
     for key, entry in bibliography.entries.items():
         people = entry.persons.get("author", []) or entry.persons.get("editor", [])
         last = [_plain(" ".join(person.prelast_names + person.last_names)) for person in people]
-        others = any(name.lower() == "others" for name in last)
-        last = [name for name in last if name.lower() != "others"]
-        if len(last) >= 3 or (others and last):
+        # As sphinxcontrib-bibtex's author_year style writes them ("and others" kept as such).
+        if len(last) >= 3:
             authors = f"{last[0]} et al."
         elif len(last) == 2:
             authors = f"{last[0]} and {last[1]}"
