@@ -11,6 +11,7 @@ build has. Expected URLs are computed here from `_config.yml` with a YAML parser
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -22,9 +23,18 @@ import yaml
 from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import make_colab  # noqa: E402
-from make_colab import BookIndex, ConversionError, convert_markdown, convert_notebook  # noqa: E402
+
+def _load_make_colab():
+    spec = importlib.util.spec_from_file_location("make_colab", ROOT / "tools" / "make_colab.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_colab"] = module  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+make_colab = _load_make_colab()
+BookIndex, ConversionError = make_colab.BookIndex, make_colab.ConversionError
+convert_markdown, convert_notebook = make_colab.convert_markdown, make_colab.convert_notebook
 
 BUILD = ROOT / "_build"
 COPIES = Path(os.environ.get("CNN_BOOK_COLAB_COPIES", BUILD / "colab"))

@@ -31,6 +31,7 @@ it (with uv, which links files from its cache beside the wheelhouse).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -43,15 +44,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import make_colab  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(os.environ.get("CNN_BOOK_WHEELHOUSE", Path.home() / ".cache" / "cnn-book" / "wheels"))
 CHAPTERS = os.environ.get(
     "CNN_BOOK_COLAB_CHAPTERS", "chapters/02_loading_mnist.ipynb chapters/09_your_own_digit.ipynb"
 ).split()
 RUNTIME_FILE = ROOT / "tests" / "colab_runtime.txt"
+
+
+def _load_make_colab():
+    spec = importlib.util.spec_from_file_location("make_colab", ROOT / "tools" / "make_colab.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_colab"] = module  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+make_colab = _load_make_colab()
 #: What the runtime needs besides Colab's pinned packages: the kernel, and what pip needs to
 #: build `helpers` from git in its isolated build environment.
 KERNEL_PACKAGES = ["ipykernel", "nbclient"]

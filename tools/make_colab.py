@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import copy
 import html
+import importlib.util
 import json
 import posixpath
 import re
@@ -38,8 +39,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import sync_notebooks  # noqa: E402  (the button row and the repository live there)
+
+
+def _load_tool(name: str):
+    """A module of tools/ (the folder is not a package), loaded by its path."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+sync_notebooks = _load_tool("sync_notebooks")  # the button row and the repository live there
 
 #: The branch of the repository that holds the copies (pushed there by the publishing workflow).
 COLAB_BRANCH = sync_notebooks.COLAB_BRANCH
