@@ -19,6 +19,7 @@ from helpers.checks.ch03 import check_flattened, check_prepare, check_test_bytes
 from helpers.checks.ch04 import (
     SAME_PADDING_LAYERS,
     check_dense_without_last_pool,
+    check_extra_params_32,
     check_params_with_filters,
     check_same_padding_model,
 )
@@ -33,12 +34,14 @@ from helpers.checks.ch07 import check_block3_params, check_cosine_lr, check_labe
 from helpers.checks.ch08 import check_conv2d_2_values, check_occlude, check_receptive_field_5x5
 from helpers.checks.ch09 import check_box_size, check_center_of_mass, check_invert_if_light
 from helpers.checks.core import (
+    SHOW_EXPECTED_ENV_VAR,
     STRICT_ENV_VAR,
     CheckFailed,
     CheckResult,
     check_array,
     check_function,
     check_number,
+    show_expected,
     strict,
 )
 
@@ -46,6 +49,7 @@ __all__ = [
     "MNIST_TEST_COUNTS",
     "MNIST_TRAIN_COUNTS",
     "SAME_PADDING_LAYERS",
+    "SHOW_EXPECTED_ENV_VAR",
     "STRICT_ENV_VAR",
     "CheckFailed",
     "CheckResult",
@@ -60,6 +64,7 @@ __all__ = [
     "check_cross_entropy",
     "check_dense_without_last_pool",
     "check_examples_of",
+    "check_extra_params_32",
     "check_flatten_size_32",
     "check_flattened",
     "check_function",
@@ -81,5 +86,6 @@ __all__ = [
     "check_softmax",
     "check_test_bytes",
     "check_top2_accuracy",
+    "show_expected",
     "strict",
 ]

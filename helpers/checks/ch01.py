@@ -10,14 +10,17 @@ import numpy as np
 from helpers.checks.core import (
     CheckResult,
     _call,
+    _describe,
     _equals,
     _failed,
+    _guard,
     _short,
     check_function,
     check_number,
 )
 
 
+@_guard("Size after convolution and pooling")
 def check_pooled_size(pooled_size: Any) -> CheckResult:
     """Chapter 1: side of a 28x28 image after a valid 5x5 convolution, then 2x2 max pooling."""
     name = "Size after convolution and pooling"
@@ -31,6 +34,7 @@ def check_pooled_size(pooled_size: Any) -> CheckResult:
     )
 
 
+@_guard("Average pooling")
 def check_avg_pool(avg_pool_2x2: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     """Chapter 1: `avg_pool_2x2(feature_map)` averages each 2x2 window, dropping an odd edge."""
     name = "Average pooling"
@@ -52,6 +56,17 @@ def check_avg_pool(avg_pool_2x2: Callable[[np.ndarray], np.ndarray]) -> CheckRes
     return check_function(name, avg_pool_2x2, cases)
 
 
+def _floats(value: Any) -> np.ndarray | None:
+    """`value` as a float64 array, or None for None, a string or anything NumPy cannot read."""
+    if value is None or isinstance(value, (str, bytes, dict)):
+        return None
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+
+
+@_guard("A softmax that does not overflow")
 def check_softmax(softmax: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     """Chapter 1: `softmax(scores)` for a 1-D array, safe for large scores."""
     name = "A softmax that does not overflow"
@@ -60,7 +75,9 @@ def check_softmax(softmax: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
         ok, got = _call(name, softmax, big)
     if not ok:
         return got
-    values = np.asarray(got, dtype=np.float64)
+    values = _floats(got)
+    if values is None:
+        return _failed(name, f"3 scores should give 3 probabilities, an array of shape (3,); got {_describe(got)}.")
     if values.shape != big.shape:
         return _failed(name, f"3 scores should give 3 probabilities, shape (3,); got shape {values.shape}.")
     if not np.all(np.isfinite(values)):
@@ -69,7 +86,21 @@ def check_softmax(softmax: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
             f"for the scores [1000, 1001, 1002] you return {_short(values)}: np.exp(1000) overflows to "
             "inf. Subtract the largest score first; it does not change the result.",
         )
+    spread = np.array([0.0, 1500.0, 3000.0])  # exp(z - mean) and exp(z - min) overflow here
+    with np.errstate(over="ignore", invalid="ignore"):
+        ok, got = _call(name, softmax, spread)
+    if not ok:
+        return got
+    values = _floats(got)
+    if values is None or values.shape != spread.shape or not np.all(np.isfinite(values)):
+        return _failed(
+            name,
+            f"for the widely spread scores [0, 1500, 3000] you return {_short(got)}. Subtracting the mean "
+            "or the smallest score still leaves exp of a large number; which score makes every exponent "
+            "zero or negative?",
+        )
     cases = [
+        ((spread,), np.array([0.0, 0.0, 1.0])),
         ((np.array([0.0, 0.0]),), np.array([0.5, 0.5])),
         ((np.array([1.0, 2.0, 3.0]),), np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()),
         ((big,), np.exp([-2.0, -1.0, 0.0]) / np.exp([-2.0, -1.0, 0.0]).sum()),
@@ -78,6 +109,7 @@ def check_softmax(softmax: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     return check_function(name, softmax, cases)
 
 
+@_guard("The network on larger images")
 def check_flatten_size_32(flatten_size: Any) -> CheckResult:
     """Chapter 1: values out of Flatten when the book's network reads 32x32 images (2*2*64)."""
     name = "The network on larger images"

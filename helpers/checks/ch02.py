@@ -12,6 +12,7 @@ from helpers.checks.core import (
     _call,
     _equals,
     _failed,
+    _guard,
     check_array,
     check_function,
     check_number,
@@ -21,6 +22,7 @@ MNIST_TRAIN_COUNTS = (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949
 MNIST_TEST_COUNTS = (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009)
 
 
+@_guard("Counting sevens")
 def check_n_sevens(n_sevens: Any) -> CheckResult:
     """Chapter 2: how many training images show the digit 7."""
     name = "Counting sevens"
@@ -31,6 +33,7 @@ def check_n_sevens(n_sevens: Any) -> CheckResult:
     return check_number(name, n_sevens, MNIST_TRAIN_COUNTS[7], hint="Compare y_train with 7 and count the True values.")
 
 
+@_guard("The first examples of a digit")
 def check_examples_of(examples_of: Callable[..., np.ndarray]) -> CheckResult:
     """Chapter 2: `examples_of(digit, images, labels, n)` returns the first n images of a digit."""
     name = "The first examples of a digit"
@@ -50,6 +53,7 @@ def check_examples_of(examples_of: Callable[..., np.ndarray]) -> CheckResult:
     return check_function(name, examples_of, cases)
 
 
+@_guard("Which digit uses the most ink?")
 def check_mean_ink(mean_ink: Any, images: np.ndarray, labels: np.ndarray) -> CheckResult:
     """Chapter 2: the average pixel value of each digit's images, an array of shape (10,)."""
     name = "Which digit uses the most ink?"

@@ -12,6 +12,7 @@ from helpers.checks.core import (
     _call,
     _equals,
     _failed,
+    _guard,
     _num,
     check_array,
     check_function,
@@ -19,6 +20,7 @@ from helpers.checks.core import (
 )
 
 
+@_guard("Memory of the prepared test set")
 def check_test_bytes(test_bytes: Any) -> CheckResult:
     """Chapter 3: bytes of the prepared test set, (10000, 28, 28, 1) float32."""
     name = "Memory of the prepared test set"
@@ -32,6 +34,7 @@ def check_test_bytes(test_bytes: Any) -> CheckResult:
     return check_number(name, test_bytes, expected, hint="Multiply the number of values by the bytes per float32.")
 
 
+@_guard("Write the preparation step")
 def check_prepare(prepare: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     """Chapter 3: `prepare(images)` turns uint8 (n, 28, 28) into float32 (n, 28, 28, 1) in [0, 1]."""
     name = "Write the preparation step"
@@ -59,6 +62,7 @@ def check_prepare(prepare: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     return check_function(name, prepare, cases)
 
 
+@_guard("Flattening, for real")
 def check_flattened(x_flat: Any, images: np.ndarray) -> CheckResult:
     """Chapter 3: `images` (n, 28, 28) reshaped to one row of 784 values per image."""
     name = "Flattening, for real"

@@ -11,7 +11,9 @@ from helpers.checks.core import (
     CheckResult,
     _call,
     _describe,
+    _expected,
     _failed,
+    _guard,
     _num,
     _passed,
     check_number,
@@ -49,6 +51,7 @@ def _param_hint(value: float, layers: list[tuple[str, int, int]], extra: dict[fl
     return "Add up (kernel height × kernel width × input channels + 1) × filters for each convolution and (inputs + 1) × units for each Dense layer."
 
 
+@_guard("Parameters of the network")
 def check_params_with_filters(answer: Any, filters: tuple[int, int, int] = (32, 64, 64)) -> CheckResult:
     """Exercise 4.1: the article's network's parameter count with `filters` in its three convolutions."""
     exercise = f"Parameters with filters {filters}"
@@ -71,6 +74,41 @@ def check_params_with_filters(answer: Any, filters: tuple[int, int, int] = (32, 
     return check_number(exercise, answer, expected, hint=_param_hint(value, layers, extra))
 
 
+@_guard("More filters in the first layer")
+def check_extra_params_32(answer: Any) -> CheckResult:
+    """Exercise 4.1: how many parameters the article's network gains when its first convolution
+    has 32 filters instead of 25: conv2d_1's 7 new filters and conv2d_2's deeper kernels."""
+    exercise = "More filters in the first layer"
+    conv1 = (3 * 3 * 1 + 1) * (32 - 25)
+    conv2 = 3 * 3 * (32 - 25) * 64
+    hints = {
+        float(conv1): "That is what conv2d_1 gains. Its 7 new feature maps are 7 more input channels "
+                      "for conv2d_2: every one of its kernels gets deeper too.",
+        float(conv2): "That is what conv2d_2 gains; conv2d_1's 7 new filters have weights and biases of their own.",
+        float(conv1 - 7): "conv2d_1's new filters each have a bias as well as 3 × 3 weights.",
+        float(conv1 + conv2 + 64): "conv2d_2 keeps its 64 filters, so it keeps its 64 biases: deeper kernels add weights only.",
+    }
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, (bool, np.bool_)):
+        value = float(answer)
+        if value in hints:
+            return _failed(exercise, f"{_num(value)} is part of it. {hints[value]}" + _expected(_num(conv1 + conv2)))
+        total = sum(params for _, params, _ in _seed_layer_params((32, 64, 64)))
+        if value in (float(total), float(sum(params for _, params, _ in _seed_layer_params((25, 64, 64))))):
+            return _failed(exercise, "that is a whole network's count; the question asks how many parameters are "
+                                     "added (the new count minus the old).")
+    result = check_number(
+        exercise, answer, conv1 + conv2,
+        hint="Find the layers whose kernels or filters change (a convolution's kernels are as deep as its "
+             "input has channels) and add what each gains.",
+    )
+    if result:  # confirmed with the call: Keras counts both networks
+        from helpers.models import build_seed_cnn
+
+        gained = build_seed_cnn(filters=(32, 64, 64)).count_params() - build_seed_cnn().count_params()
+        print(f"   Keras agrees: the two networks' count_params() differ by {gained:,}.")
+    return result
+
+
 #: (output shape, parameters) of each layer of the article's network with padding="same" in its convolutions.
 SAME_PADDING_LAYERS = [
     ((28, 28, 25), 250), ((14, 14, 25), 0), ((14, 14, 64), 14_464), ((7, 7, 64), 0),
@@ -78,6 +116,7 @@ SAME_PADDING_LAYERS = [
 ]
 
 
+@_guard("The network with 'same' padding")
 def check_same_padding_model(function: Callable[[], Any]) -> CheckResult:
     """Exercise 4.3: `function()` builds the article's network with padding="same" in each Conv2D."""
     exercise = "The network with 'same' padding"
@@ -108,6 +147,7 @@ def check_same_padding_model(function: Callable[[], Any]) -> CheckResult:
     return _passed(exercise, f"{model.count_params():,} parameters; dense_1 alone now has 36,928.")
 
 
+@_guard("dense_1 without the last pooling")
 def check_dense_without_last_pool(answer: Any) -> CheckResult:
     """Exercise 4.3: dense_1's parameters when the third pooling is removed (3×3×64 = 576 inputs)."""
     exercise = "dense_1 without the last pooling"
@@ -119,5 +159,6 @@ def check_dense_without_last_pool(answer: Any) -> CheckResult:
     }
     if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
         if float(answer) in hints:
-            return _failed(exercise, f"expected {_num(expected)}, got {_num(answer)}. {hints[float(answer)]}")
-    return check_number(exercise, answer, expected)
+            return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
+    return check_number(exercise, answer, expected, hint="Flatten now passes the whole last map to dense_1: "
+                        "count its inputs, then (inputs + 1) × units.")

@@ -11,13 +11,16 @@ from helpers.checks.core import (
     CheckResult,
     _call,
     _describe,
+    _expected,
     _failed,
+    _guard,
     _not_done,
     _passed,
     check_function,
 )
 
 
+@_guard("Loss for one-hot labels")
 def check_loss_for_one_hot(answer: Any) -> CheckResult:
     """Exercise 5.1: the Keras loss for one-hot labels of shape (n, 10)."""
     exercise = "Loss for one-hot labels"
@@ -33,9 +36,12 @@ def check_loss_for_one_hot(answer: Any) -> CheckResult:
         "meansquarederror": "Mean squared error trains poorly with softmax outputs; classification uses a cross-entropy.",
         "mse": "Mean squared error trains poorly with softmax outputs; classification uses a cross-entropy.",
     }
-    return _failed(exercise, f"expected 'categorical_crossentropy', got {_describe(answer)}. {hints.get(key, '')}".strip())
+    return _failed(exercise, f"{_describe(answer)} is not the loss for one-hot labels. "
+                            f"{hints.get(key, 'Which cross-entropy takes a row of ten 0s and 1s as the label?')}"
+                            + _expected("'categorical_crossentropy'"))
 
 
+@_guard("Cross-entropy by hand")
 def check_cross_entropy(function: Callable[[np.ndarray, np.ndarray], float]) -> CheckResult:
     """Exercise 5.2: `function(probabilities, labels)` is the mean of -log(probability of the true class)."""
     exercise = "Cross-entropy by hand"
@@ -56,6 +62,7 @@ def check_cross_entropy(function: Callable[[np.ndarray, np.ndarray], float]) -> 
     return check_function(exercise, function, cases)
 
 
+@_guard("Best epoch")
 def check_best_epoch(function: Callable[[dict], int]) -> CheckResult:
     """Exercise 5.3: `function(history)` is the epoch (counted from 1) with the lowest validation loss."""
     exercise = "Best epoch"
@@ -75,16 +82,22 @@ def check_best_epoch(function: Callable[[dict], int]) -> CheckResult:
     return check_function(exercise, function, cases)
 
 
+@_guard("Two learning rates")
 def check_learning_rate_histories(histories: Any, rates: tuple[float, ...] = (1e-3, 1e-2)) -> CheckResult:
-    """Exercise 5.4: a dict {learning rate: history} with one run per rate, each fitted with validation."""
+    """Exercise 5.4: a dict {learning rate: history} with one run per rate, each fitted with
+    validation, and runs that differ as two rates ten times apart make them differ."""
     exercise = "Two learning rates"
     if histories is None or histories is Ellipsis:
         return _not_done(exercise)
     if not isinstance(histories, dict):
         return _failed(exercise, f"expected a dict {{learning rate: history}}, got {_describe(histories)}.")
+    odd = [k for k in histories if isinstance(k, (bool, str, bytes)) or not isinstance(k, (int, float, np.number))]
+    if odd:
+        return _failed(exercise, f"the keys should be the learning rates as numbers, e.g. 0.001; got {odd[0]!r} "
+                                 f"({type(odd[0]).__name__}).")
     if sorted(float(k) for k in histories) != sorted(rates):
         return _failed(exercise, f"expected the learning rates {list(rates)} as keys, got {sorted(histories)}.")
-    lengths = set()
+    curves = {}
     for rate, history in histories.items():
         logs = getattr(history, "history", history)
         if not isinstance(logs, dict):
@@ -92,12 +105,26 @@ def check_learning_rate_histories(histories: Any, rates: tuple[float, ...] = (1e
         missing = [k for k in ("loss", "val_loss", "accuracy", "val_accuracy") if k not in logs]
         if missing:
             return _failed(exercise, f"the history for {rate} lacks {missing}: fit with validation data and metrics=['accuracy'].")
-        values = [np.asarray(logs[k], dtype=float) for k in ("loss", "val_loss", "accuracy", "val_accuracy")]
-        if len({len(v) for v in values}) != 1 or len(values[0]) < 2:
+        single = [k for k in ("loss", "val_loss", "accuracy", "val_accuracy") if isinstance(logs[k], (int, float, np.number))]
+        if single:
+            return _failed(exercise, f"the history for {rate} holds a single number for {single[0]!r}, where one value "
+                                     "per epoch is expected: model.evaluate gives single numbers, fit gives the history.")
+        try:
+            values = [np.asarray(logs[k], dtype=float) for k in ("loss", "val_loss", "accuracy", "val_accuracy")]
+        except (TypeError, ValueError):
+            return _failed(exercise, f"the history for {rate} should hold lists of numbers, one per epoch.")
+        if len({v.shape for v in values}) != 1 or values[0].ndim != 1 or len(values[0]) < 2:
             return _failed(exercise, f"the history for {rate} should have one value per epoch, at least 2 epochs.")
         if not all(np.all(np.isfinite(v)) for v in values):
             return _failed(exercise, f"the run with learning rate {rate} diverged (a NaN or infinite loss).")
-        lengths.add(len(values[0]))
+        curves[float(rate)] = np.concatenate(values[:2])
+    lengths = sorted({len(c) // 2 for c in curves.values()})
     if len(lengths) != 1:
-        return _failed(exercise, f"train both runs for the same number of epochs to compare them; got {sorted(lengths)}.")
-    return _passed(exercise, f"{len(histories)} runs of {lengths.pop()} epochs each, ready to compare.")
+        return _failed(exercise, f"train both runs for the same number of epochs to compare them; got {lengths}.")
+    low, high = (curves[r] for r in sorted(curves))
+    # Two rates ten times apart move the weights by steps ten times apart: their losses part
+    # by far more than the percent or so that separates two runs at one rate.
+    if np.max(np.abs(low - high) / np.maximum(np.abs(low), 1e-12)) < 0.01:
+        return _failed(exercise, "the two runs have the same losses, epoch by epoch, within 1 %: were both trained "
+                                 "at the same rate? Give each run its own learning_rate.")
+    return _passed(exercise, f"{len(histories)} runs of {lengths[0]} epochs each, ready to compare.")

@@ -12,12 +12,14 @@ from helpers.checks.core import (
     _call,
     _describe,
     _failed,
+    _guard,
     _num,
     check_function,
     check_number,
 )
 
 
+@_guard("Most-confused pair")
 def check_most_confused_pair(function: Callable[[np.ndarray], tuple[int, int]]) -> CheckResult:
     """Exercise 6.1: `function(cm)` is (true digit, predicted digit) of the largest off-diagonal entry."""
     exercise = "Most-confused pair"
@@ -39,6 +41,7 @@ def check_most_confused_pair(function: Callable[[np.ndarray], tuple[int, int]]) 
     return check_function(exercise, function, [((cm,), (4, 9)), ((other,), (6, 0))])
 
 
+@_guard("Precision and recall")
 def check_precision_recall(function: Callable[[np.ndarray, int], tuple[float, float]]) -> CheckResult:
     """Exercise 6.2: `function(cm, digit)` is (precision, recall) of `digit`."""
     exercise = "Precision and recall"
@@ -54,6 +57,7 @@ def check_precision_recall(function: Callable[[np.ndarray, int], tuple[float, fl
     return check_function(exercise, function, [((cm, 5), (precision, recall)), ((cm, 3), (90 / 100, 90 / 100)), ((cm, 7), (1.0, 1.0))])
 
 
+@_guard("Top-2 accuracy")
 def check_top2_accuracy(answer: Any, probabilities: np.ndarray, labels: np.ndarray) -> CheckResult:
     """Exercise 6.3: the share of images whose true digit is among the model's two most probable."""
     exercise = "Top-2 accuracy"
@@ -66,4 +70,4 @@ def check_top2_accuracy(answer: Any, probabilities: np.ndarray, labels: np.ndarr
             return _failed(exercise, f"{float(answer):.4f} is the ordinary (top-1) accuracy; count an image as right when its label is either of the two most probable digits.")
         if float(answer) > 1:
             return _failed(exercise, f"expected a fraction between 0 and 1, got {_num(answer)}; divide the count by the number of images.")
-    return check_number(exercise, answer, expected, tol=1e-6)
+    return check_number(exercise, answer, expected, tol=1e-6, hint="Take the two largest probabilities of each row (np.argsort), count the rows whose label is one of them, divide by the number of rows.")

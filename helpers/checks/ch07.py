@@ -10,7 +10,9 @@ from helpers.checks.core import (
     CheckResult,
     _describe,
     _equals,
+    _expected,
     _failed,
+    _guard,
     _not_done,
     _passed,
     check_function,
@@ -18,6 +20,7 @@ from helpers.checks.core import (
 )
 
 
+@_guard("Parameters of the third block")
 def check_block3_params(answer: Any) -> CheckResult:
     """Chapter 7: parameters of `conv2d_3` (no bias) plus `batch_norm_3` in the improved network."""
     name = "Parameters of the third block"
@@ -32,11 +35,12 @@ def check_block3_params(answer: Any) -> CheckResult:
         return check_number(name, answer, weights + norm)
     for value, hint in hints.items():
         if _equals(answer, value):
-            return _failed(name, f"expected {weights + norm:,}, got {value:,}: {hint}")
+            return _failed(name, f"{value:,} is not it: {hint}" + _expected(f"{weights + norm:,}"))
     return check_number(name, answer, weights + norm,
                         hint="Kernel 3x3, 64 input channels, 128 filters; batch norm stores 4 numbers per channel.")
 
 
+@_guard("Transformations that keep the label")
 def check_label_preserving(answer: Any) -> CheckResult:
     """Chapter 7: which transformations keep a digit's label (a set of letters)."""
     name = "Transformations that keep the label"
@@ -46,17 +50,24 @@ def check_label_preserving(answer: Any) -> CheckResult:
     if not isinstance(answer, (set, frozenset, list, tuple)) or not all(isinstance(x, str) for x in answer):
         return _failed(name, f"expected a set of letters such as {{'a', 'b'}}, got {_describe(answer)}.")
     got = {x.strip().lower() for x in answer}
+    unknown = sorted(got - set("abcdef"))
+    if unknown:
+        return _failed(name, f"the choices are the letters a to f; {unknown} {'is' if len(unknown) == 1 else 'are'} not among them.")
     if got == expected:
         return _passed(name, "small shifts, small rotations and zooms keep a digit what it is.")
-    wrong = sorted(got - expected)
-    missing = sorted(expected - got)
-    reasons = {"b": "a mirrored 2, 3 or 7 is not a digit", "d": "a 6 turned by 180 degrees reads as a 9",
-               "f": "flipped upside down, a 6 becomes a 9-like shape and a 7 an unfamiliar one"}
-    parts = [f"'{x}' changes the label ({reasons.get(x, 'not one of a-f')})" for x in wrong]
-    parts += [f"'{x}' keeps the label and is missing" for x in missing]
-    return _failed(name, "; ".join(parts) + ".")
+    right, wrong = len(got & expected), len(got - expected)
+    # How many, never which: naming the wrong letters would let six letters reveal the answer.
+    return _failed(
+        name,
+        f"of your {len(got)} letter{'s' if len(got) != 1 else ''}, {right} keep{'s' if right == 1 else ''} the label "
+        f"and {wrong} change{'s' if wrong == 1 else ''} it, and {len(expected) - right} transformation"
+        f"{'s' if len(expected) - right != 1 else ''} that keep{'s' if len(expected) - right == 1 else ''} it "
+        "are missing. For each one, picture a 6, a 7 and a 2 transformed: would a reader still name the same digit?"
+        + _expected("{'a', 'c', 'e'}"),
+    )
 
 
+@_guard("Cosine learning-rate schedule")
 def check_cosine_lr(cosine_lr: Callable[[int, int, float], float]) -> CheckResult:
     """Chapter 7: `cosine_lr(step, total_steps, base)` as Keras's CosineDecay (alpha=0)."""
     name = "Cosine learning-rate schedule"

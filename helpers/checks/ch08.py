@@ -10,7 +10,9 @@ import numpy as np
 from helpers.checks.core import (
     CheckResult,
     _equals,
+    _expected,
     _failed,
+    _guard,
     _num,
     _passed,
     check_function,
@@ -18,6 +20,7 @@ from helpers.checks.core import (
 )
 
 
+@_guard("Numbers in conv2d_2's feature maps")
 def check_conv2d_2_values(answer: Any) -> CheckResult:
     """Exercise 8.1: how many numbers conv2d_2 outputs for one digit (64 maps of 11x11)."""
     exercise = "Numbers in conv2d_2's feature maps"
@@ -31,10 +34,11 @@ def check_conv2d_2_values(answer: Any) -> CheckResult:
         return _passed(exercise, "64 maps of 11 × 11: 7,744 numbers.")
     for value, hint in hints.items():
         if _equals(answer, value):
-            return _failed(exercise, f"expected {_num(11 * 11 * 64)}, got {_num(value)}. {hint}")
+            return _failed(exercise, f"{_num(value)} is not it. {hint}" + _expected(_num(11 * 11 * 64)))
     return check_number(exercise, answer, 11 * 11 * 64, hint="Chapter 4's table gives conv2d_2's output shape.")
 
 
+@_guard("Receptive field with 5x5 first kernels")
 def check_receptive_field_5x5(answer: Any) -> CheckResult:
     """Exercise 8.2: receptive field of one conv2d_2 pixel when conv2d_1 uses 5x5 kernels."""
     from helpers.inspection import receptive_field
@@ -48,13 +52,14 @@ def check_receptive_field_5x5(answer: Any) -> CheckResult:
     }
     for value, hint in hints.items():
         if _equals(answer, value):
-            return _failed(exercise, f"expected {expected}, got {value}. {hint}")
+            return _failed(exercise, f"{value} is not it. {hint}" + _expected(str(expected)))
     return check_number(
         exercise, answer, expected,
         hint="Go layer by layer: each window adds (window - 1) × (product of the strides before it).",
     )
 
 
+@_guard("Occlusion")
 def check_occlude(occlude: Callable[[np.ndarray, int, int, int], np.ndarray]) -> CheckResult:
     """Exercise 8.3: `occlude(image, top, left, size)` blanks a size×size square, on a copy."""
     exercise = "Occlusion"

@@ -10,12 +10,14 @@ from helpers.checks.core import (
     CheckResult,
     _call,
     _failed,
+    _guard,
     _same,
     _short,
     check_function,
 )
 
 
+@_guard("Size in the 20x20 box")
 def check_box_size(box_size: Callable[[int, int], tuple[int, int]]) -> CheckResult:
     """Exercise 9.1: `box_size(height, width)` of the ink scaled so its longer side is 20."""
     exercise = "Size in the 20x20 box"
@@ -30,6 +32,7 @@ def check_box_size(box_size: Callable[[int, int], tuple[int, int]]) -> CheckResu
     return check_function(exercise, box_size, cases)
 
 
+@_guard("Invert if the background is light")
 def check_invert_if_light(invert_if_light: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     """Exercise 9.2: `invert_if_light(gray)` is 1 - gray when the border's median is above 0.5."""
     exercise = "Invert if the background is light"
@@ -51,9 +54,22 @@ def check_invert_if_light(invert_if_light: Callable[[np.ndarray], np.ndarray]) -
         return got
     if _same(got, 1.0 - spotlight, 1e-6):
         return _failed(exercise, "an image with a dark border and a large light middle was inverted: judge the background by the border pixels, not by the whole image.")
-    return check_function(exercise, invert_if_light, [((paper,), 1.0 - paper), ((board,), board), ((spotlight,), spotlight)])
+    # A large 7 on light paper: its bar runs along the top edge and its stroke down the right
+    # edge, so 46 % of the border is ink. The border's mean falls below 0.5, its median does not.
+    seven = np.clip(0.85 + rng.normal(0, 0.03, (30, 24)), 0, 1)
+    seven[0, :] = 0.05
+    seven[1:25, -1] = 0.05
+    ok, got = _call(exercise, invert_if_light, seven)
+    if not ok:
+        return got
+    if _same(got, seven, 1e-6):
+        return _failed(exercise, "a digit on light paper whose stroke runs along the border was left as it is: "
+                                 "a few dark border pixels pull the border's mean down, but not its median.")
+    return check_function(exercise, invert_if_light, [((paper,), 1.0 - paper), ((board,), board),
+                                                      ((spotlight,), spotlight), ((seven,), 1.0 - seven)])
 
 
+@_guard("Centre of mass")
 def check_center_of_mass(center_of_mass: Callable[[np.ndarray], tuple[float, float]]) -> CheckResult:
     """Exercise 9.3: `center_of_mass(image)` is the brightness-weighted mean (row, column)."""
     exercise = "Centre of mass"

@@ -14,6 +14,7 @@ chapter's own checks, in `helpers.checks.chNN`, are thin wrappers that know the 
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable
@@ -22,6 +23,9 @@ from typing import Any
 import numpy as np
 
 STRICT_ENV_VAR = "CNN_BOOK_STRICT_CHECKS"
+#: Set to 1 by an instructor (never in a student's notebook) to add the expected value to
+#: the fail line of a single-answer check; students get a hint that points to the reasoning.
+SHOW_EXPECTED_ENV_VAR = "CNN_BOOK_SHOW_EXPECTED"
 
 
 class CheckFailed(AssertionError):
@@ -66,6 +70,40 @@ def strict() -> bool:
     return os.environ.get(STRICT_ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def show_expected() -> bool:
+    """Whether fail lines include the expected answer: ``CNN_BOOK_SHOW_EXPECTED`` is 1 (instructors)."""
+    return os.environ.get(SHOW_EXPECTED_ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _expected(text: str) -> str:
+    """' (the answer is X)' for an instructor, '' for a student: fail lines never give it away."""
+    return f" (instructor: the answer is {text})" if show_expected() else ""
+
+
+def _guard(exercise: str) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
+    """Wrap a chapter's check so that an answer of a kind it did not foresee (a ragged list,
+    a dict with odd keys, an object NumPy cannot read) gets a FAIL line, never a traceback."""
+
+    def wrap(check: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+        @functools.wraps(check)
+        def guarded(*args: Any, **kwargs: Any) -> CheckResult:
+            try:
+                return check(*args, **kwargs)
+            except CheckFailed:
+                raise
+            except Exception as error:  # the answer is of a kind the check could not read
+                answer = args[0] if args else next(iter(kwargs.values()), None)
+                return _failed(
+                    exercise,
+                    f"your answer is {_describe(answer)}, which this check cannot read "
+                    f"({type(error).__name__}: {str(error)[:120]}). Look again at what the exercise asks for.",
+                )
+
+        return guarded
+
+    return wrap
+
+
 def _passed(exercise: str, detail: str = "") -> CheckResult:
     message = f"✅ {exercise}: correct." + (f" {detail}" if detail else "")
     print(message)
@@ -107,8 +145,10 @@ def _describe(value: Any) -> str:
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (str, bytes)):
         return f"the {type(value).__name__} {value!r}"
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set, dict)):
         return f"a {type(value).__name__} of {len(value)} items"
+    if callable(value) and hasattr(value, "__name__"):
+        return f"the function {value.__name__!r}"
     text = repr(_plain(value))
     return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
 
@@ -150,22 +190,27 @@ def check_number(
     """
     if answer is None or answer is Ellipsis:
         return _not_done(exercise)
+    if callable(answer) and not isinstance(answer, np.ndarray):
+        return _failed(exercise, f"you passed the function {getattr(answer, '__name__', 'itself')!r} without calling it; "
+                                 "the answer is the number it returns (add the parentheses).")
     try:
         scalar = np.ndim(answer) == 0
-    except ValueError:  # a ragged list
+    except (TypeError, ValueError):  # a ragged list
         scalar = False
-    if isinstance(answer, (bool, np.bool_, str, bytes)) or not scalar:
+    if isinstance(answer, (bool, np.bool_, str, bytes, dict, set)) or not scalar:
         return _failed(exercise, f"expected a single number, got {_describe(answer)}.")
     try:
         value = float(answer)
     except (TypeError, ValueError):
         return _failed(exercise, f"expected a number, got {_describe(answer)}.")
     if abs(value - expected) <= tol:
-        detail = f"{_num(expected)} it is." if tol == 0 else f"{value:.6g} is within {tol:g} of {_num(expected)}."
+        detail = f"{_num(expected)} it is." if tol == 0 else f"{value:.6g} is within {tol:g} of the answer."
         return _passed(exercise, detail)
+    if math.isnan(value):
+        return _failed(exercise, f"your answer is NaN (not a number): a division by zero somewhere? {hint}".strip())
     off = value - expected
-    more = f" You are off by {off:+g}." if not math.isnan(off) and off.is_integer() and abs(off) <= 2 else ""
-    return _failed(exercise, f"expected {_num(expected)}, got {_num(value)}.{more} {hint}".strip())
+    close = " It is close: look for an off-by-one step." if off.is_integer() and abs(off) <= 2 else ""
+    return _failed(exercise, f"{_num(value)} is not it.{close} {hint}".strip() + _expected(_num(expected)))
 
 
 def check_array(
