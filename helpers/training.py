@@ -49,6 +49,10 @@ class Recipe:
     train_subset: int | None = None  # train on only the first N fitting images (short comparisons)
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        """Refuse a recipe that could only train wrongly or silently (issue 17)."""
+        _check_recipe(self)
+
     def fingerprint(self) -> str:
         """A short hash of the recipe and of its builder's code: a saved model is reused only if
         this matches, so a model saved before its builder changed is trained afresh."""
@@ -62,6 +66,32 @@ class Recipe:
         set_seed(self.seed)
         builder: Callable[..., keras.Model] = getattr(_models, self.builder)
         return builder(**self.builder_kwargs)
+
+
+SCHEDULES = ("constant", "cosine")
+
+
+def _check_recipe(recipe: Recipe) -> None:
+    """Raise TypeError/ValueError naming the first field of `recipe` that cannot be trained."""
+    from helpers import _validate
+
+    if not isinstance(recipe.name, str) or not recipe.name.strip():
+        raise ValueError(f"a recipe needs a name (a non-empty string); got {recipe.name!r}.")
+    if not isinstance(recipe.builder, str) or not callable(getattr(_models, recipe.builder, None)):
+        raise ValueError(f"builder should name a function in helpers.models, e.g. 'build_seed_cnn'; got {recipe.builder!r}.")
+    _validate.whole(recipe.epochs, "epochs", minimum=1)
+    _validate.whole(recipe.batch_size, "batch_size", minimum=1)
+    _validate.number(recipe.learning_rate, "learning_rate", positive=True)
+    if recipe.schedule not in SCHEDULES:
+        raise ValueError(f"schedule should be one of {list(SCHEDULES)}; got {recipe.schedule!r}.")
+    if not isinstance(recipe.builder_kwargs, dict) or not all(isinstance(k, str) for k in recipe.builder_kwargs):
+        raise TypeError(f"builder_kwargs should be a dict of keyword arguments; got {recipe.builder_kwargs!r}.")
+    if not isinstance(recipe.augment, (bool, np.bool_)):
+        raise TypeError(f"augment should be True or False; got {recipe.augment!r}.")
+    for key in ("early_stopping_patience", "train_subset"):
+        if getattr(recipe, key) is not None:
+            _validate.whole(getattr(recipe, key), key, minimum=1)
+    _validate.whole(recipe.seed, "seed", minimum=0)
 
 
 #: The article's network trained the book's way (chapter 5): float32 input in a cached,
@@ -237,13 +267,66 @@ def _paths(recipe: Recipe, folder: Path | None) -> tuple[Path, Path]:
 def save_trained(
     model: keras.Model, history: dict[str, list[float]], recipe: Recipe, folder: Path | None = None
 ) -> Path:
-    """Save a trained model in Keras's native format, with its history and recipe beside it."""
+    """Save a trained model in Keras's native format, with its history and recipe beside it.
+
+    Both files are written under temporary names and renamed only when both are complete,
+    so a failure (a history that is not a dict of number lists, a full disk) leaves the
+    previous record, or none, never half a record.
+    """
+    from helpers import _validate
+
+    _validate.model(model)
+    _validate.recipe(recipe)
+    if not isinstance(history, dict) or not all(
+        isinstance(k, str) and isinstance(v, (list, tuple)) for k, v in history.items()
+    ):
+        raise TypeError(f"history should be a dict of lists, one value per epoch (history_record's); got {_validate.describe(history)}.")
+    meta = {"recipe": dataclasses.asdict(recipe), "fingerprint": recipe.fingerprint(), "history": history}
+    try:
+        text = json.dumps(meta, indent=1, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"the history cannot be saved as JSON ({error}); nothing was written.") from None
     model_path, meta_path = _paths(recipe, folder)
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(model_path)
-    meta = {"recipe": dataclasses.asdict(recipe), "fingerprint": recipe.fingerprint(), "history": history}
-    meta_path.write_text(json.dumps(meta, indent=1))
+    temp_model = model_path.with_name(f".{recipe.name}.{os.getpid()}.tmp.keras")
+    temp_meta = meta_path.with_name(f".{recipe.name}.{os.getpid()}.tmp.json")
+    try:
+        model.save(temp_model)
+        temp_meta.write_text(text)
+        meta_path.unlink(missing_ok=True)  # a model without its record is never reloaded
+        os.replace(temp_model, model_path)
+        os.replace(temp_meta, meta_path)
+    finally:
+        temp_model.unlink(missing_ok=True)
+        temp_meta.unlink(missing_ok=True)
     return model_path
+
+
+def _load_saved(recipe: Recipe, folder: Path | None) -> tuple[tuple[Any, dict] | None, str]:
+    """The saved (model, history) of `recipe`, or None and the reason it cannot be used."""
+    import keras
+
+    model_path, meta_path = _paths(recipe, folder)
+    if not (model_path.is_file() and meta_path.is_file()):
+        return None, f"no saved model '{recipe.name}' in {model_path.parent}"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None, f"its record {meta_path.name} is not readable JSON (damaged or not a record)"
+    if not isinstance(meta, dict) or meta.get("fingerprint") != recipe.fingerprint():
+        return None, "it was saved for another version of the recipe or of its builder"
+    history = meta.get("history")
+    if not isinstance(history, dict) or not history:
+        return None, f"its record {meta_path.name} has no training history"
+    try:
+        model = keras.models.load_model(model_path)
+    except Exception as error:  # a truncated file, or one written by a newer Keras
+        first = str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
+        return None, (f"Keras {keras.__version__} cannot load {model_path.name} (a damaged file, or one "
+                      f"saved by a newer Keras): {first}")
+    if model.input_shape != (None, 28, 28, 1) or model.output_shape != (None, 10):
+        return None, f"the saved model maps {model.input_shape} to {model.output_shape}, not digits to 10 scores"
+    return (model, history), ""
 
 
 def load_trained(
@@ -251,23 +334,12 @@ def load_trained(
 ) -> tuple[keras.Model, dict[str, list[float]]] | None:
     """Reload a model saved by `save_trained` for this exact recipe, or None if there is none.
 
-    A file saved for another recipe, or one that does not load, counts as none.
+    A file saved for another recipe, one that does not load (damaged, or written by a newer
+    Keras), or a record without its history counts as none.
     """
-    import keras
+    from helpers import _validate
 
-    model_path, meta_path = _paths(recipe, folder)
-    if not (model_path.is_file() and meta_path.is_file()):
-        return None
-    try:
-        meta = json.loads(meta_path.read_text())
-        if meta.get("fingerprint") != recipe.fingerprint():
-            return None
-        model = keras.models.load_model(model_path)
-    except Exception:  # a truncated or foreign file: train afresh instead
-        return None
-    if model.input_shape != (None, 28, 28, 1) or model.output_shape != (None, 10):
-        return None
-    return model, meta["history"]
+    return _load_saved(_validate.recipe(recipe), folder)[0]
 
 
 def train_or_load(
@@ -281,11 +353,13 @@ def train_or_load(
     `data` is what `helpers.data.load_prepared()` returns (loaded here when None).
     Returns the model and its training history. Introduced in chapter 6.
     """
-    saved = load_trained(recipe, folder)
+    from helpers import _validate
+
+    saved, why = _load_saved(_validate.recipe(recipe), folder)
     if saved is not None:
         print(f"Loaded the trained model '{recipe.name}' from {_paths(recipe, folder)[0]}.")
         return saved
-    print(f"No saved model '{recipe.name}' found: training it now ({recipe.epochs} epochs).")
+    print(f"Training '{recipe.name}' now ({recipe.epochs} epochs): {why}.")
     if data is None:
         from helpers.data import load_prepared
 

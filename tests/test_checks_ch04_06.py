@@ -68,7 +68,7 @@ def test_same_padding_model(capsys):
 
 def test_dense_without_last_pool(capsys):
     assert checks.check_dense_without_last_pool(36_928)
-    for wrong, phrase in [(36_864, "biases"), (4_160, "with the pooling"), (576, "number of inputs"), (12, "expected")]:
+    for wrong, phrase in [(36_864, "biases"), (4_160, "with the pooling"), (576, "number of inputs"), (12, "Flatten now passes")]:
         ok, out = _verdict(capsys, checks.check_dense_without_last_pool(wrong))
         assert not ok and phrase in out, wrong
 
@@ -110,8 +110,13 @@ def _history(epochs=3, loss=0.3):
 
 
 def test_learning_rate_histories(capsys):
-    assert checks.check_learning_rate_histories({0.001: _history(), 0.01: _history()})
+    assert checks.check_learning_rate_histories({0.001: _history(), 0.01: _history(loss=0.5)})
     for wrong, phrase in [
+        ({0.001: _history(), 0.01: _history()}, "same rate"),
+        ({"0.001": _history(), "0.01": _history(loss=0.5)}, "as numbers"),
+        ({0.001: {k: 0.3 for k in ("loss", "val_loss", "accuracy", "val_accuracy")}, 0.01: _history()}, "single number"),
+        ({0.001: None, 0.01: _history()}, "dict of lists"),
+        ({0.001: {"loss": [[1, 2], [3]], "val_loss": [1], "accuracy": [1], "val_accuracy": [1]}, 0.01: _history()}, "lists of numbers"),
         ([_history(), _history()], "dict"),
         ({0.001: _history()}, "learning rates"),
         ({0.001: _history(), 0.01: {"loss": [1, 2]}}, "lacks"),

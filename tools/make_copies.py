@@ -21,6 +21,10 @@ Usage (from the repository root)::
     python tools/make_copies.py --out DIR         # somewhere else
     python tools/make_copies.py chapters/03_*.ipynb   # only some chapters
 
+Checks never print the expected value of a single-number answer to a student; run the
+instructor copy (or `nbgrader autograde`) with ``CNN_BOOK_SHOW_EXPECTED=1`` to see it in the
+fail lines. `tests/test_nbgrader.py` autogrades these copies of chapters 1-4 with nbgrader.
+
 The functions `student_copy(nb)` and `instructor_copy(nb)` work on in-memory notebooks and
 never change their argument; the tests use them. A notebook whose solutions are malformed
 (unbalanced markers, a solution without a stub to write) is an error, never a leaky copy.

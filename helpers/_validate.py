@@ -1,0 +1,138 @@
+"""Shared checks of the arguments the helpers take, each raising a sentence for a student.
+
+Every public helper calls these at its top, so the same mistake gets the same message in
+every chapter: a NaN named with its index, a count that is not a whole number, the
+``(model, history)`` pair that `train_or_load` returns passed where a model is expected, a
+recipe given by its name. Private to the package (the leading underscore); the helpers'
+own docstrings say what they expect.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+UNPACK = "unpack it: model, history = train_or_load(...)"
+
+
+def as_array(value: Any, name: str) -> np.ndarray:
+    """`value` as a NumPy array of numbers; a ragged list, None, a string, a dict or an
+    array of objects is a ValueError/TypeError saying what came."""
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"{name} should be an array of numbers; got {describe(value)}.")
+    if callable(value) and not hasattr(value, "__array__"):
+        raise TypeError(f"{name} should be an array of numbers; got the function {getattr(value, '__name__', value)!r} "
+                        "(did you forget to call it?).")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} should be an array of numbers; got {describe(value)} that NumPy cannot "
+                         "read as one array (rows of different lengths?).") from None
+    if array.dtype == object or array.dtype.kind in "USV":
+        raise ValueError(f"{name} should hold numbers; got {describe(value)} (dtype {array.dtype}).")
+    return array
+
+
+def finite(array: Any, name: str) -> None:
+    """Raise ValueError if `array` holds a NaN or an infinity, naming the first one's index."""
+    array = np.asarray(array)
+    if array.dtype.kind not in "fc" or array.size == 0:
+        return
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), array.shape))
+        what = "NaN" if np.isnan(array[index]) else "infinity"
+        count = int(bad.sum())
+        shown = index[0] if len(index) == 1 else index
+        raise ValueError(
+            f"{name} contains {what} at index {shown} ({count:,} value{'s' if count != 1 else ''} "
+            "not finite in all); a NaN or infinity usually comes from a division by zero or a "
+            "diverged training run."
+        )
+
+
+def whole(value: Any, name: str, minimum: int | None = 1, maximum: int | None = None) -> int:
+    """`value` as an int if it is a whole number (Python or NumPy int, not a bool) within
+    [minimum, maximum]; a fraction, a string or None is a TypeError/ValueError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+            raise TypeError(f"{name} should be a whole number (an int); got the float {value!r}: write {int(value)}.")
+        raise TypeError(f"{name} should be a whole number (an int); got {describe(value)}.")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} should be at least {minimum}; got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} should be at most {maximum}; got {value}.")
+    return value
+
+
+def number(value: Any, name: str, *, positive: bool = False, minimum: float | None = None,
+           maximum: float | None = None) -> float:
+    """`value` as a finite float (an int or float, not a bool or string), optionally > 0
+    or within [minimum, maximum]."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
+        raise TypeError(f"{name} should be a number; got {describe(value)}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} should be a finite number; got {value}.")
+    if positive and value <= 0:
+        raise ValueError(f"{name} should be greater than 0; got {value:g}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} should be at least {minimum:g}; got {value:g}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} should be at most {maximum:g}; got {value:g}.")
+    return value
+
+
+def model(value: Any, name: str = "model") -> Any:
+    """Return `value` if it looks like a Keras model; explain the usual mix-ups otherwise:
+    the ``(model, history)`` pair, a recipe or its name, a history, a builder not called."""
+    if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
+        raise TypeError(f"{name} should be a Keras model; got a (model, history) pair: {UNPACK}.")
+    if isinstance(value, str):
+        raise TypeError(
+            f"{name} should be a Keras model; got the string {value!r}. A recipe's name is not its model: "
+            "model, history = train_or_load(SEED_RECIPE) gives the model."
+        )
+    if type(value).__name__ == "Recipe":
+        raise TypeError(f"{name} should be a Keras model; got the recipe {value.name!r}: "
+                        f"train or load it first ({UNPACK}).")
+    if isinstance(value, dict) or hasattr(value, "history") and not hasattr(value, "layers"):
+        raise TypeError(f"{name} should be a Keras model; got {describe(value)}, which looks like a "
+                        f"training history: {UNPACK}.")
+    if callable(value) and not hasattr(value, "layers"):
+        raise TypeError(f"{name} should be a Keras model; got the function "
+                        f"{getattr(value, '__name__', value)!r}: call it to build the model.")
+    if not (hasattr(value, "layers") and hasattr(value, "predict")):
+        raise TypeError(f"{name} should be a Keras model; got {describe(value)}.")
+    return value
+
+
+def recipe(value: Any) -> Any:
+    """Return `value` if it is a `helpers.training.Recipe`; a name or anything else is a TypeError."""
+    from helpers.training import Recipe
+
+    if isinstance(value, Recipe):
+        return value
+    if isinstance(value, str):
+        raise TypeError(
+            f"expected a Recipe, got its name {value!r}: pass the recipe itself, e.g. SEED_RECIPE or "
+            "IMPROVED_RECIPE from helpers.training."
+        )
+    raise TypeError(f"expected a Recipe (helpers.training), got {describe(value)}.")
+
+
+def describe(value: Any) -> str:
+    """A few words on what a wrong argument is: 'the string '5'', 'a list of 3 items'."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (str, bytes)):
+        return f"the {type(value).__name__} {value!r}"[:80]
+    if isinstance(value, (list, tuple, dict, set)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"

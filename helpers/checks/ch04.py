@@ -1,0 +1,164 @@
+"""Chapter 4's exercise checks (building the CNN): call one right under your answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from helpers.checks.core import (
+    CheckResult,
+    _call,
+    _describe,
+    _expected,
+    _failed,
+    _guard,
+    _num,
+    _passed,
+    check_number,
+)
+
+
+def _seed_layer_params(filters: tuple[int, int, int]) -> list[tuple[str, int, int]]:
+    """(layer, parameters, biases) of the article's network with these filter counts."""
+    from helpers.models import conv_params, dense_params
+
+    f1, f2, f3 = filters
+    return [
+        ("conv2d_1", conv_params(3, 1, f1), f1),
+        ("conv2d_2", conv_params(3, f1, f2), f2),
+        ("conv2d_3", conv_params(3, f2, f3), f3),
+        ("dense_1", dense_params(f3, 64), 64),
+        ("dense_2", dense_params(64, 10), 10),
+    ]
+
+
+def _param_hint(value: float, layers: list[tuple[str, int, int]], extra: dict[float, str]) -> str:
+    """A sentence guessing the slip behind a wrong parameter count."""
+    expected = sum(params for _, params, _ in layers)
+    missing = expected - value
+    if value in extra:
+        return extra[value]
+    if missing == sum(biases for _, _, biases in layers):
+        return f"Off by {_num(missing)}: that is every bias. Each filter and each unit has one bias."
+    for name, _, biases in layers:
+        if missing == biases:
+            return f"Off by {_num(missing)}: did you forget the {biases} biases of {name}?"
+    for name, params, _ in layers:
+        if missing == params:
+            return f"Off by {_num(missing)}: that is all of {name}; did you leave that layer out?"
+    return "Add up (kernel height × kernel width × input channels + 1) × filters for each convolution and (inputs + 1) × units for each Dense layer."
+
+
+@_guard("Parameters of the network")
+def check_params_with_filters(answer: Any, filters: tuple[int, int, int] = (32, 64, 64)) -> CheckResult:
+    """Exercise 4.1: the article's network's parameter count with `filters` in its three convolutions."""
+    exercise = f"Parameters with filters {filters}"
+    layers = _seed_layer_params(filters)
+    expected = sum(params for _, params, _ in layers)
+    original = sum(params for _, params, _ in _seed_layer_params((25, 64, 64)))
+    stale = expected - layers[1][1] + (9 * 25 + 1) * filters[1]
+    extra = {
+        float(original): "That is the original network's count (25 filters first); change the first convolution.",
+        float(stale): (
+            "conv2d_2 now sees more input channels: its kernels are 3 × 3 × (filters of conv2d_1) deep, "
+            "so its count changes too."
+        ),
+    }
+    if answer is None or answer is Ellipsis or isinstance(answer, (bool, str)) or np.ndim(answer) != 0:
+        return check_number(exercise, answer, expected)
+    value = float(answer)
+    if value == expected:
+        return _passed(exercise, f"{_num(expected)} parameters.")
+    return check_number(exercise, answer, expected, hint=_param_hint(value, layers, extra))
+
+
+@_guard("More filters in the first layer")
+def check_extra_params_32(answer: Any) -> CheckResult:
+    """Exercise 4.1: how many parameters the article's network gains when its first convolution
+    has 32 filters instead of 25: conv2d_1's 7 new filters and conv2d_2's deeper kernels."""
+    exercise = "More filters in the first layer"
+    conv1 = (3 * 3 * 1 + 1) * (32 - 25)
+    conv2 = 3 * 3 * (32 - 25) * 64
+    hints = {
+        float(conv1): "That is what conv2d_1 gains. Its 7 new feature maps are 7 more input channels "
+                      "for conv2d_2: every one of its kernels gets deeper too.",
+        float(conv2): "That is what conv2d_2 gains; conv2d_1's 7 new filters have weights and biases of their own.",
+        float(conv1 - 7): "conv2d_1's new filters each have a bias as well as 3 × 3 weights.",
+        float(conv1 + conv2 + 64): "conv2d_2 keeps its 64 filters, so it keeps its 64 biases: deeper kernels add weights only.",
+    }
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, (bool, np.bool_)):
+        value = float(answer)
+        if value in hints:
+            return _failed(exercise, f"{_num(value)} is part of it. {hints[value]}" + _expected(_num(conv1 + conv2)))
+        total = sum(params for _, params, _ in _seed_layer_params((32, 64, 64)))
+        if value in (float(total), float(sum(params for _, params, _ in _seed_layer_params((25, 64, 64))))):
+            return _failed(exercise, "that is a whole network's count; the question asks how many parameters are "
+                                     "added (the new count minus the old).")
+    result = check_number(
+        exercise, answer, conv1 + conv2,
+        hint="Find the layers whose kernels or filters change (a convolution's kernels are as deep as its "
+             "input has channels) and add what each gains.",
+    )
+    if result:  # confirmed with the call: Keras counts both networks
+        from helpers.models import build_seed_cnn
+
+        gained = build_seed_cnn(filters=(32, 64, 64)).count_params() - build_seed_cnn().count_params()
+        print(f"   Keras agrees: the two networks' count_params() differ by {gained:,}.")
+    return result
+
+
+#: (output shape, parameters) of each layer of the article's network with padding="same" in its convolutions.
+SAME_PADDING_LAYERS = [
+    ((28, 28, 25), 250), ((14, 14, 25), 0), ((14, 14, 64), 14_464), ((7, 7, 64), 0),
+    ((7, 7, 64), 36_928), ((3, 3, 64), 0), ((576,), 0), ((64,), 36_928), ((10,), 650),
+]
+
+
+@_guard("The network with 'same' padding")
+def check_same_padding_model(function: Callable[[], Any]) -> CheckResult:
+    """Exercise 4.3: `function()` builds the article's network with padding="same" in each Conv2D."""
+    exercise = "The network with 'same' padding"
+    ok, model = _call(exercise, function)
+    if not ok:
+        return model
+    if not hasattr(model, "layers") or not hasattr(model, "count_params"):
+        return _failed(exercise, f"expected your function to return a Keras model, got {_describe(model)}.")
+    try:
+        table = [(tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+    except Exception as error:  # a model without an input shape has no output shapes yet
+        return _failed(exercise, f"could not read the layers' output shapes ({type(error).__name__}); "
+                                 "does your model start with keras.Input((28, 28, 1))?")
+    if len(table) != len(SAME_PADDING_LAYERS):
+        return _failed(exercise, f"expected {len(SAME_PADDING_LAYERS)} layers (three Conv2D + MaxPooling2D "
+                                 f"pairs, Flatten, two Dense), got {len(table)}.")
+    for k, ((shape, params), (want, want_params)) in enumerate(zip(table, SAME_PADDING_LAYERS, strict=True)):
+        if shape != want:
+            kind = type(model.layers[k]).__name__
+            hint = ""
+            if kind == "Conv2D" and len(shape) == 3 and shape[0] == want[0] - 2:
+                hint = " This convolution still shrinks the map by 2: give it padding=\"same\"."
+            elif kind == "MaxPooling2D" and len(shape) == 3 and shape[0] == want[0] + 1:
+                hint = " Leave the pooling layers as they were (no padding): 7 // 2 = 3."
+            return _failed(exercise, f"layer {k + 1} ({kind}) outputs {shape}, expected {want}.{hint}")
+        if params != want_params:
+            return _failed(exercise, f"layer {k + 1} has {params:,} parameters, expected {want_params:,}.")
+    return _passed(exercise, f"{model.count_params():,} parameters; dense_1 alone now has 36,928.")
+
+
+@_guard("dense_1 without the last pooling")
+def check_dense_without_last_pool(answer: Any) -> CheckResult:
+    """Exercise 4.3: dense_1's parameters when the third pooling is removed (3×3×64 = 576 inputs)."""
+    exercise = "dense_1 without the last pooling"
+    expected = (3 * 3 * 64 + 1) * 64
+    hints = {
+        3 * 3 * 64 * 64: "Off by 64: did you forget the 64 biases of dense_1?",
+        (64 + 1) * 64: "That is dense_1 with the pooling: without it, Flatten gets the whole 3 × 3 × 64 map.",
+        3 * 3 * 64: "That is the number of inputs dense_1 gets; each of its 64 units has a weight per input plus a bias.",
+    }
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if float(answer) in hints:
+            return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
+    return check_number(exercise, answer, expected, hint="Flatten now passes the whole last map to dense_1: "
+                        "count its inputs, then (inputs + 1) × units.")
