@@ -4,7 +4,7 @@ Trains `helpers.training.SEED_RECIPE` twice with the same seed, data and batches
 Adam's learning rate held at 0.001 and once falling from 0.001 to 0 along a cosine, and
 records each epoch's validation loss and accuracy (the 5,000 held-out training images; the
 test set is not touched). Writes helpers/results/seed_schedule.json with the date, machine
-and command, which chapter 5 shows as a recorded result (`helpers.training.recorded_schedule`).
+and command, which ships with the helpers and which chapter 5 shows as a recorded result.
 
     MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/bench_schedule.py --epochs 10
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # a sibling script, not the book's helpers
 
-from bench_best_effort import machine  # noqa: E402
+from bench_best_effort import machine  # noqa: E402  (the same machine description in both records)
 
 OUT = Path(__file__).resolve().parents[1] / "helpers" / "results" / "seed_schedule.json"
 SCHEDULES = ("constant", "cosine")
