@@ -163,3 +163,24 @@ def most_confident_mistakes(y_true: np.ndarray, probabilities: np.ndarray, k: in
     confidence = probabilities[wrong].max(axis=1)
     order = np.argsort(-confidence, kind="stable")
     return wrong[order[:k]]
+
+
+def accuracy_interval(correct: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval for an accuracy of `correct` out of `total` (chapter 6).
+
+    With the default z = 1.96 it is a 95 % interval: the range of true accuracies that
+    `correct` successes in `total` independent tries do not rule out. Returns (low, high), both
+    in [0, 1]. At 9,860 of 10,000 it is about 98.36 % to 98.82 %, ±0.23 points.
+    """
+    if isinstance(correct, bool) or isinstance(total, bool) or not all(
+        isinstance(v, (int, np.integer)) for v in (correct, total)
+    ):
+        raise ValueError(f"expected whole numbers of images; got {correct!r} and {total!r}.")
+    if total < 1 or not 0 <= correct <= total:
+        raise ValueError(f"expected 0 <= correct <= total and total >= 1; got {correct} of {total}.")
+    if not z > 0:
+        raise ValueError(f"z should be positive (1.96 for 95 %); got {z}.")
+    p = correct / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z / (1 + z * z / total) * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))

@@ -120,6 +120,87 @@ def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
     return size
 
 
+def steps_up_to(model: keras.Model, layer_name: str) -> list[tuple[int, int]]:
+    """The (window, stride) steps from the input up to and including `layer_name` (chapter 8)."""
+    steps = layer_steps(model)
+    names = [name for name, _, _ in steps]
+    if layer_name not in names:
+        raise ValueError(f"expected a convolution or pooling layer among {names}; got {layer_name!r}.")
+    return [(window, stride) for _, window, stride in steps[: names.index(layer_name) + 1]]
+
+
+def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int, int]:
+    """The input rows (or columns) ``first..last`` that output position `index` sees (chapter 8).
+
+    After a chain of valid (window, stride) steps, position `index` of the last map reads the
+    input from ``index * jump`` (jump = product of the strides) over `receptive_field(steps)`
+    pixels: in the article's network, cell i of `conv2d_2` sees input rows 2i to 2i + 7, so its
+    centre is row 2i + 3.5. A field is a window that moves with the position, not a square
+    around the image's centre. Returns (first, last), both included.
+    """
+    if index < 0:
+        raise ValueError(f"expected a position of 0 or more; got {index}.")
+    jump = int(np.prod([stride for _, stride in steps])) if steps else 1
+    first = index * jump
+    return first, first + receptive_field(steps) - 1
+
+
+def output_size(steps: Sequence[tuple[int, int]], size: int = 28) -> int:
+    """Side of the map after a chain of valid (window, stride) steps on a `size` input (chapter 4).
+
+    Each step gives floor((n - window) / stride) + 1; 28 through the article's six steps gives
+    26, 13, 11, 5, 3, 1. Raises ValueError if a window no longer fits.
+    """
+    for window, stride in steps:
+        if window > size:
+            raise ValueError(f"a window of {window} does not fit in a map of side {size}.")
+        size = (size - window) // stride + 1
+    return size
+
+
+def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
+    """The input pixels the model's output can depend on, from its architecture: bool (28, 28).
+
+    The union of the windows of every position of the last convolution or pooling map: with
+    valid 3x3 convolutions and 2x2 poolings (the article's network) that is rows and columns
+    0-21, and the bottom and right 6-pixel band (300 pixels) is never read. Chapter 8.
+    """
+    steps = [(window, stride) for _, window, stride in layer_steps(model)]
+    if not steps:
+        raise ValueError(f"the model {model.name!r} has no convolution or pooling layer.")
+    last = receptive_window(steps, output_size(steps, size) - 1)[1]
+    visible = np.arange(size) <= last
+    return visible[:, None] & visible[None, :]
+
+
+def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None = None,
+                  cell: tuple[int, int] | None = None) -> np.ndarray:
+    """Where the gradient is not zero for at least one of `images`: bool (28, 28) (chapter 8).
+
+    By default the gradient of the sum of the class scores (before softmax) with respect to the
+    input pixels; with `layer_name` and `cell` = (row, col), of the sum over channels of that
+    cell of that layer's map. `images`: float32 (n, 28, 28, 1) in [0, 1]. A pixel that is
+    False here did not change any of those numbers for any of the images.
+    """
+    import tensorflow as tf
+
+    from helpers.data import check_images
+
+    check_images(images, scaled=True, name="images")
+    x = tf.convert_to_tensor(np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        if layer_name is None:
+            target = tf.reduce_sum(class_scores(model, x))
+        else:
+            if cell is None:
+                raise ValueError("with a layer_name, give the cell (row, col) of its map.")
+            out = feature_model(model, [layer_name])(x, training=False)
+            target = tf.reduce_sum(out[:, cell[0], cell[1], :])
+    gradient = tape.gradient(target, x).numpy()[..., 0]
+    return np.abs(gradient).max(axis=0) > 0
+
+
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
     """The model's class scores before softmax (logits), shape (n, 10), as a tensor.
 
@@ -139,11 +220,13 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
 
 
 def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
-    """How much each pixel sways one class score: |d score / d pixel|, shape (28, 28), max 1.
+    """Sensitivity of one class score to each pixel: |d score / d pixel|, shape (28, 28), max 1.
 
-    The gradient of the class score (before softmax) with respect to the input pixels,
-    computed with `tf.GradientTape` (Simonyan et al., 2014). `class_index` defaults to the
-    predicted class. Scaled so the largest value is 1. Chapter 8.
+    The magnitude of the gradient of the class score (before softmax) with respect to the
+    input pixels, computed with `tf.GradientTape` (Simonyan et al., 2014): how strongly a tiny
+    change of the pixel would move the score, either way; not whether the pixel pushed the
+    score up (see `gradient_times_input`). `class_index` defaults to the predicted class.
+    Scaled so the largest value is 1. Chapter 8.
     """
     import tensorflow as tf
 
@@ -158,15 +241,37 @@ def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None 
     return (gradient / top if top > 0 else gradient).astype(np.float32)
 
 
-def grad_cam(
-    model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
-) -> np.ndarray:
-    """Grad-CAM heat map (Selvaraju et al., 2017) for one digit, upsampled to (28, 28) in [0, 1].
+def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
+    """Gradient x input for one class score, signed, shape (28, 28), scaled to [-1, 1] (chapter 8).
 
-    Weights each channel of the convolution `layer_name` (default: the last Conv2D) by the
-    mean gradient of the class score over that channel, sums, keeps the positive part, and
-    resizes the small map to 28x28 (bilinear). `class_index` defaults to the predicted class.
-    Chapter 8.
+    Each pixel's value times the gradient of the class score (before softmax) with respect to
+    it: a first-order estimate of how much that pixel's ink adds to (positive) or takes from
+    (negative) the score, compared with paper there. Paper pixels (value 0) get exactly 0,
+    however sensitive the score is to them; that is the difference from `saliency_map`.
+    """
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(as_batch_of_one(image))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = class_scores(model, x)
+        index = int(tf.argmax(scores[0])) if class_index is None else _check_class(class_index)
+        score = scores[0, index]
+    product = (tape.gradient(score, x) * x).numpy()[0, :, :, 0]
+    top = np.abs(product).max()
+    return (product / top if top > 0 else product).astype(np.float32)
+
+
+def grad_cam_cells(
+    model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Grad-CAM on the layer's own grid, and which of its cells the score has zero gradient for.
+
+    Weights each channel of `layer_name` (default: the last Conv2D) by the mean gradient of
+    the class score (before softmax) over that channel, sums the weighted maps and keeps the
+    positive part (Selvaraju et al., 2017). Returns (cam, dead), both (h, w) like the layer's
+    map: cam >= 0, unscaled; dead is True where the gradient of the score is zero in every
+    channel (cells no later layer reads, such as row and column 10 of `conv2d_2`). Chapter 8.
     """
     import keras
     import tensorflow as tf
@@ -186,12 +291,46 @@ def grad_cam(
         scores = keras.ops.matmul(h, last.kernel) + last.bias
         index = int(tf.argmax(scores[0])) if class_index is None else _check_class(class_index)
         score = scores[0, index]
-    gradients = tape.gradient(score, activations)[0]  # (h, w, channels)
-    weights = tf.reduce_mean(gradients, axis=(0, 1))
-    cam = tf.nn.relu(tf.reduce_sum(activations[0] * weights, axis=-1))
-    cam = tf.image.resize(cam[..., None], (28, 28), method="bilinear")[..., 0].numpy()
-    top = cam.max()
-    return (cam / top if top > 0 else cam).astype(np.float32)
+    gradients = tape.gradient(score, activations)[0].numpy()  # (h, w, channels)
+    weights = gradients.mean(axis=(0, 1))
+    cam = np.maximum((np.asarray(activations[0]) * weights).sum(axis=-1), 0.0)
+    return cam.astype(np.float32), np.all(gradients == 0, axis=-1)
+
+
+def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size: int = 28) -> np.ndarray:
+    """Resize a layer's (h, w) map to the input's (size, size), each cell at its true centre.
+
+    Cell i of a map reached through valid windows is centred on input pixel
+    ``first_centre + jump * i`` (for `conv2d_2` of the article's network, 3.5 + 2i; see
+    `receptive_window`); a plain image resize would spread the cells evenly over the whole
+    image instead. Bilinear between centres, the edge value held beyond them. Chapter 8.
+    """
+    cells = np.asarray(cells, dtype=np.float32)
+    if cells.ndim != 2 or jump < 1:
+        raise ValueError(f"expected a 2-D map and a jump of at least 1; got {cells.shape} and {jump}.")
+    rows = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[0] - 1)
+    cols = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[1] - 1)
+    along_rows = np.stack([np.interp(rows, np.arange(cells.shape[0]), cells[:, j]) for j in range(cells.shape[1])], 1)
+    return np.stack([np.interp(cols, np.arange(cells.shape[1]), row) for row in along_rows]).astype(np.float32)
+
+
+def grad_cam(
+    model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
+) -> np.ndarray:
+    """Grad-CAM heat map for one digit, registered on the input: (28, 28) in [0, 1] (chapter 8).
+
+    `grad_cam_cells` on `layer_name` (default: the last Conv2D), then each cell placed at the
+    centre of its receptive window (`registered_upsample`). Cells the score has zero gradient
+    for are set to 0 first: the score cannot depend on them, so they get no heat.
+    """
+    name = layer_name or conv_layer_names(model)[-1]
+    cam, dead = grad_cam_cells(model, image, name, class_index)
+    cam = np.where(dead, 0.0, cam)
+    steps = steps_up_to(model, name)
+    first, last = receptive_window(steps, 0)
+    heat = registered_upsample(cam, (first + last) / 2, int(np.prod([stride for _, stride in steps])))
+    top = heat.max()
+    return (heat / top if top > 0 else heat).astype(np.float32)
 
 
 def _check_class(class_index: int) -> int:
@@ -266,11 +405,15 @@ def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: s
     return ax
 
 
-def show_heatmap(image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6) -> Axes:
+def show_heatmap(
+    image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
+    visible: np.ndarray | None = None,
+) -> Axes:
     """Draw a (28, 28) heat map in [0, 1] over the digit it explains (chapter 8).
 
-    The digit is drawn in light grey, the heat in warm colours: the brighter, the more those
-    pixels drove the class score. Returns the Axes.
+    The digit is drawn in light grey, the heat in warm colours: the darker, the larger the
+    value at those pixels. With `visible` (bool (28, 28), see `visible_mask`), the pixels the
+    network cannot see are hatched. Returns the Axes.
     """
     digit = as_batch_of_one(image)[0, :, :, 0]
     heat = np.asarray(heat, dtype=np.float32)
@@ -278,6 +421,8 @@ def show_heatmap(image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "",
         raise ValueError(f"expected a (28, 28) heat map in [0, 1]; got shape {heat.shape}.")
     ax.imshow(digit, cmap="gray_r", vmin=0, vmax=3)  # faint ink as a backdrop
     ax.imshow(np.ma.masked_less(heat, 0.05), cmap="YlOrRd", vmin=0, vmax=1, alpha=alpha)
+    if visible is not None:
+        _hatch_outside(ax, np.asarray(visible, dtype=bool))
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title)
@@ -303,28 +448,100 @@ def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None
     ax.set_ylabel("filter number (row start)")
 
 
-def show_receptive_fields(image: np.ndarray, fields: dict[str, int], ax: Axes, title: str = "") -> Axes:
-    """Draw squares of the given sizes, centred on the digit, one per layer (chapter 8).
+def default_cells(model: keras.Model, layer_names: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """The middle cell (row, col) of each named layer's map, e.g. (5, 5) of an 11 x 11 map (chapter 8)."""
+    cells = {}
+    for name in layer_names:
+        side = output_size(steps_up_to(model, name))
+        cells[name] = ((side - 1) // 2, (side - 1) // 2)
+    return cells
 
-    `fields` maps a layer name to its receptive field in pixels (see `receptive_field`); each
-    square is the patch of the input that one pixel in the middle of that layer's map sees.
-    Returns the Axes.
+
+def field_windows(model: keras.Model, cells: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int, int, int]]:
+    """For each layer name and cell (row, col) of its map, the input window it sees (chapter 8).
+
+    Returns {name: (top, bottom, left, right)}, input pixels, all four included, from
+    `receptive_window`: e.g. cell (5, 5) of `conv2d_2` sees rows and columns 10-17.
+    """
+    windows = {}
+    for name, (row, col) in cells.items():
+        steps = steps_up_to(model, name)
+        side = output_size(steps)
+        if not (0 <= row < side and 0 <= col < side):
+            raise ValueError(f"{name}'s map is {side} x {side}; got the cell ({row}, {col}).")
+        windows[name] = (*receptive_window(steps, row), *receptive_window(steps, col))
+    return windows
+
+
+def show_receptive_fields(
+    image: np.ndarray, model: keras.Model, ax: Axes, cells: dict[str, tuple[int, int]] | None = None,
+    title: str = "",
+) -> Axes:
+    """Draw, over the digit, the input window one cell of each layer sees, where it is (chapter 8).
+
+    `cells` maps a layer name to a cell (row, col) of its map (default: the middle cell of
+    each Conv2D map and the one cell of the last map); each window comes from `field_windows`,
+    so it sits where that cell really looks, not around the image's centre. The pixels no
+    output can depend on (outside `visible_mask`) are hatched. Returns the Axes.
     """
     from matplotlib.patches import Rectangle
 
     from helpers.style import ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR
 
     digit = as_batch_of_one(image)[0, :, :, 0]
-    if not fields or any(not 1 <= int(size) <= 28 for size in fields.values()):
-        raise ValueError(f"expected receptive fields of 1 to 28 pixels per layer; got {fields}.")
+    if cells is None:
+        last = layer_steps(model)[-1][0]
+        cells = default_cells(model, [*conv_layer_names(model), last])
+    windows = field_windows(model, cells)
     ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
+    _hatch_outside(ax, visible_mask(model))
     colors = [ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR, "#CC79A7", "#E69F00", "#56B4E9"]
-    for k, (name, size) in enumerate(fields.items()):
-        corner = 14 - size / 2 - 0.5
-        color = colors[k % len(colors)]
-        ax.add_patch(Rectangle((corner, corner), size, size, fill=False, lw=2, ec=color, label=f"{name}: {size}×{size}"))
+    for k, (name, (top, bottom, left, right)) in enumerate(windows.items()):
+        row, col = cells[name]
+        ax.add_patch(Rectangle(
+            (left - 0.5, top - 0.5), right - left + 1, bottom - top + 1, fill=False, lw=2,
+            ec=colors[k % len(colors)],
+            label=f"{name} ({row}, {col}): rows {top}-{bottom}, cols {left}-{right}",
+        ))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
     ax.set_xticks([0, 7, 14, 21, 27])
     ax.set_yticks([0, 7, 14, 21, 27])
-    ax.set_title(title or "What one pixel of each layer sees")
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_title(title or "The input window of one cell of each layer")
     return ax
+
+
+def show_visible_region(image: np.ndarray, mask: np.ndarray, ax: Axes, title: str = "") -> Axes:
+    """Draw the digit with the pixels outside `mask` (bool (28, 28)) hatched over (chapter 8).
+
+    The hatched pixels are those the network's output cannot depend on. Returns the Axes.
+    """
+    digit = as_batch_of_one(image)[0, :, :, 0]
+    mask = np.asarray(mask)
+    if mask.shape != (28, 28) or mask.dtype != np.bool_:
+        raise ValueError(f"expected a boolean (28, 28) mask; got {mask.dtype} {mask.shape}.")
+    ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
+    _hatch_outside(ax, mask, outline=True)
+    ax.set_xticks([0, 7, 14, 21, 27])
+    ax.set_yticks([0, 7, 14, 21, 27])
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_title(title or "What the network can see")
+    return ax
+
+
+def _hatch_outside(ax: Axes, mask: np.ndarray, outline: bool = False) -> None:
+    """Grey and hatch the pixels right of and below the region where `mask` is True."""
+    from matplotlib.patches import Rectangle
+
+    from helpers.style import ACCENT_COLOR
+
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    bottom, right = (rows.max(), cols.max()) if rows.size else (-1, -1)
+    hidden = {"fc": (0.5, 0.5, 0.5, 0.35), "ec": (0.3, 0.3, 0.3, 0.8), "hatch": "///", "lw": 0}
+    ax.add_patch(Rectangle((right + 0.5, -0.5), 27 - right, 28, label="_hidden", **hidden))
+    ax.add_patch(Rectangle((-0.5, bottom + 0.5), right + 1, 27 - bottom, label="_hidden", **hidden))
+    if outline:
+        ax.add_patch(Rectangle((-0.5, -0.5), right + 1, bottom + 1, fill=False, lw=2, ec=ACCENT_COLOR,
+                               label=f"visible: rows and columns 0-{bottom}"))

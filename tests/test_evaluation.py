@@ -126,3 +126,27 @@ def test_probabilities_are_checked():
     with pytest.raises(ValueError, match="same length"):
         ev.most_confident_mistakes(np.array([1, 2]), np.full((3, 10), 0.1))
     assert list(ev.predicted_classes(_probabilities(np.array([3, 8]), np.array([0.5, 0.9])))) == [3, 8]
+
+
+def test_accuracy_interval_at_the_books_accuracy():
+    low, high = ev.accuracy_interval(9_860, 10_000)
+    assert low < 0.986 < high
+    assert (high - low) / 2 == pytest.approx(0.0023, abs=0.0001)  # about ±0.23 points
+    normal = 1.96 * np.sqrt(0.986 * 0.014 / 10_000)  # the normal approximation agrees here
+    assert (high - low) / 2 == pytest.approx(normal, rel=0.02)
+
+
+def test_accuracy_interval_stays_in_unit_range_and_narrows_with_more_images():
+    assert ev.accuracy_interval(10, 10)[1] == 1.0 and ev.accuracy_interval(10, 10)[0] < 1.0
+    assert ev.accuracy_interval(0, 10)[0] == 0.0 and ev.accuracy_interval(0, 10)[1] > 0.0
+    small, large = ev.accuracy_interval(98, 100), ev.accuracy_interval(9_800, 10_000)
+    assert large[1] - large[0] < (small[1] - small[0]) / 5
+
+
+@pytest.mark.parametrize(
+    ("correct", "total", "message"),
+    [(11, 10, "0 <= correct <= total"), (5, 0, "total >= 1"), (0.98, 1, "whole numbers"), (True, 1, "whole numbers")],
+)
+def test_accuracy_interval_rejects_bad_counts(correct, total, message):
+    with pytest.raises(ValueError, match=message):
+        ev.accuracy_interval(correct, total)

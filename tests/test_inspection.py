@@ -177,12 +177,84 @@ def test_plots_draw_titles_and_refuse_bad_input(seed_model, digit):
     plt.close(fig)
 
 
-def test_receptive_field_squares(digit):
+def _bounding_box(mask):
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max())
+
+
+@pytest.fixture(scope="module")
+def random_digits():
+    return np.random.default_rng(0).random((6, 28, 28, 1)).astype(np.float32)
+
+
+def test_receptive_fields_are_drawn_where_the_gradient_says(seed_model, digit, random_digits):
+    cells = {"conv2d_1": (13, 2), "conv2d_2": (5, 5), "max_pooling_2": (4, 4), "conv2d_3": (1, 1),
+             "max_pooling_3": (0, 0)}
     fig, ax = plt.subplots()
-    inspection.show_receptive_fields(digit, {"conv2d_1": 3, "conv2d_2": 8, "max_pooling_3": 22}, ax)
-    sides = [patch.get_width() for patch in ax.patches]
-    assert sides == [3, 8, 22]
-    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "max_pooling_3: 22×22"
-    with pytest.raises(ValueError, match="1 to 28 pixels"):
-        inspection.show_receptive_fields(digit, {"too big": 40}, ax)
+    inspection.show_receptive_fields(digit, seed_model, ax, cells=cells)
+    drawn = [p for p in ax.patches if not p.get_label().startswith("_")]
+    assert len(drawn) == len(cells)
+    for patch, (name, cell) in zip(drawn, cells.items(), strict=True):
+        top, bottom, left, right = _bounding_box(inspection.gradient_mask(seed_model, random_digits, name, cell))
+        assert patch.get_xy() == (left - 0.5, top - 0.5), name
+        assert (patch.get_width(), patch.get_height()) == (right - left + 1, bottom - top + 1), name
     plt.close(fig)
+    corner = inspection.gradient_mask(seed_model, random_digits, "conv2d_2", (0, 10))
+    assert _bounding_box(corner) == inspection.field_windows(seed_model, {"conv2d_2": (0, 10)})["conv2d_2"]
+    assert inspection.field_windows(seed_model, {"conv2d_2": (3, 3)})["conv2d_2"] == (6, 13, 6, 13)  # 2i + 3.5 centre
+
+
+def test_the_blind_spot_of_the_article_network(seed_model, random_digits):
+    visible = inspection.visible_mask(seed_model)
+    assert visible.shape == (28, 28) and visible.dtype == np.bool_
+    assert visible[:22, :22].all() and not visible[22:, :].any() and not visible[:, 22:].any()
+    assert int((~visible).sum()) == 300
+    assert np.array_equal(inspection.gradient_mask(seed_model, random_digits), visible)
+    saliency = inspection.saliency_map(seed_model, random_digits[0])
+    assert not saliency[~visible].any() and saliency[visible].any()
+
+
+def test_receptive_field_cells_are_checked(seed_model, digit):
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"11 x 11; got the cell \(11, 0\)"):
+        inspection.show_receptive_fields(digit, seed_model, ax, cells={"conv2d_2": (11, 0)})
+    with pytest.raises(ValueError, match="convolution or pooling layer"):
+        inspection.show_receptive_fields(digit, seed_model, ax, cells={"dense_1": (0, 0)})
+    inspection.show_visible_region(digit, inspection.visible_mask(seed_model), ax)
+    with pytest.raises(ValueError, match=r"boolean \(28, 28\) mask"):
+        inspection.show_visible_region(digit, np.ones((28, 28)), ax)
+    plt.close(fig)
+
+
+def test_gradient_times_input_is_zero_on_paper_and_signed():
+    model = _one_pixel_model(5, 7, target=3)
+    image = np.zeros((28, 28), np.float32)
+    assert not inspection.gradient_times_input(model, image, class_index=3).any()  # no ink, no contribution
+    image[5, 7] = 0.5
+    contribution = inspection.gradient_times_input(model, image, class_index=3)
+    assert contribution[5, 7] == 1.0 and np.count_nonzero(contribution) == 1
+    model.layers[-1].set_weights([-model.layers[-1].get_weights()[0], np.zeros(10, np.float32)])
+    assert inspection.gradient_times_input(model, image, class_index=3)[5, 7] == -1.0
+
+
+def test_grad_cam_cells_of_conv2d_2_that_no_later_layer_reads(seed_model, digit, random_digits):
+    never_read = np.zeros((11, 11), bool)
+    never_read[8:, :] = never_read[:, 8:] = True  # pooled away at max_pooling_2 or max_pooling_3
+    cam, dead = inspection.grad_cam_cells(seed_model, random_digits[0], "conv2d_2")
+    assert cam.shape == dead.shape == (11, 11) and cam.min() >= 0
+    assert np.array_equal(dead, never_read)  # on a busy image every other cell feeds some channel
+    _, dead_on_a_one = inspection.grad_cam_cells(seed_model, digit, "conv2d_2")
+    assert dead_on_a_one[never_read].all()  # on a sparse digit, ReLU and max pooling zero more
+    heat = inspection.grad_cam(seed_model, digit, "conv2d_2")
+    assert not heat[22:, :].any() and not heat[:, 22:].any()
+
+
+def test_registered_upsample_puts_each_cell_at_its_centre():
+    cells = np.zeros((11, 11), np.float32)
+    cells[3, 6] = 1.0  # centred on input row 2*3 + 3.5 = 9.5, column 2*6 + 3.5 = 15.5
+    heat = inspection.registered_upsample(cells, 3.5, 2)
+    assert heat.shape == (28, 28)
+    assert heat[9, 15] == heat[10, 16] == heat[9, 16] == heat[10, 15] == pytest.approx(0.5625)
+    assert heat.max() < 1 and heat[:8, :].max() == 0 and heat[12:, :].max() == 0
+    with pytest.raises(ValueError, match="2-D map"):
+        inspection.registered_upsample(np.zeros(11), 3.5, 2)

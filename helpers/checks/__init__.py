@@ -31,7 +31,12 @@ from helpers.checks.ch05 import (
 )
 from helpers.checks.ch06 import check_most_confused_pair, check_precision_recall, check_top2_accuracy
 from helpers.checks.ch07 import check_block3_params, check_cosine_lr, check_label_preserving
-from helpers.checks.ch08 import check_conv2d_2_values, check_occlude, check_receptive_field_5x5
+from helpers.checks.ch08 import (
+    check_conv2d_2_values,
+    check_occlude,
+    check_pixels_that_can_change,
+    check_receptive_field_5x5,
+)
 from helpers.checks.ch09 import check_box_size, check_center_of_mass, check_invert_if_light
 from helpers.checks.core import (
     SHOW_EXPECTED_ENV_VAR,
@@ -77,6 +82,7 @@ __all__ = [
     "check_n_sevens",
     "check_number",
     "check_occlude",
+    "check_pixels_that_can_change",
     "check_params_with_filters",
     "check_pooled_size",
     "check_precision_recall",

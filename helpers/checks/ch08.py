@@ -9,10 +9,12 @@ import numpy as np
 
 from helpers.checks.core import (
     CheckResult,
+    _describe,
     _equals,
     _expected,
     _failed,
     _guard,
+    _not_done,
     _num,
     _passed,
     check_function,
@@ -78,3 +80,36 @@ def check_occlude(occlude: Callable[[np.ndarray, int, int, int], np.ndarray]) ->
         expected[top : top + size, left : left + size] = 0.0
         cases.append(((image, top, left, size), expected))
     return check_function(exercise, occlude, cases)
+
+
+@_guard("Pixels that can change the prediction")
+def check_pixels_that_can_change(answer: Any) -> CheckResult:
+    """Exercise 8.4: which input pixels can change the seed network's output, a bool (28, 28).
+
+    Compared with the mask where the gradient of the class scores with respect to the input is
+    not identically zero (the seed architecture, on random images). A wrong answer gets the
+    number of pixels it marks wrongly either way and a hint, never the mask itself.
+    """
+    from helpers.inspection import gradient_mask
+    from helpers.models import build_seed_cnn
+
+    exercise = "Pixels that can change the prediction"
+    if answer is None or answer is Ellipsis:
+        return _not_done(exercise)
+    got = np.asarray(answer)
+    if got.shape != (28, 28) or not (got.dtype == np.bool_ or np.isin(got, (0, 1)).all()):
+        return _failed(exercise, f"expected a (28, 28) array of True/False, one per input pixel; got {_describe(answer)}.")
+    got = got.astype(bool)
+    images = np.random.default_rng(12).random((4, 28, 28, 1)).astype(np.float32)
+    expected = gradient_mask(build_seed_cnn(), images)
+    if np.array_equal(got, expected):
+        return _passed(exercise, f"{int(expected.sum())} pixels can change it; the other {int((~expected).sum())} never reach the classifier.")
+    extra, missed = int((got & ~expected).sum()), int((~got & expected).sum())
+    if np.array_equal(got, ~expected):
+        hint = "You marked exactly the pixels that can NOT change it: flip your mask."
+    elif got.all():
+        hint = "Not every pixel reaches the output: follow the rows through the three poolings, as in chapter 4."
+    else:
+        hint = ("The answer is the same for every image (it comes from the architecture, not from one digit's ink): "
+                "ask which input rows the last pooling's window is built from.")
+    return _failed(exercise, f"{extra} pixels marked True cannot change the output, and {missed} marked False can. {hint}")
