@@ -163,3 +163,27 @@ def most_confident_mistakes(y_true: np.ndarray, probabilities: np.ndarray, k: in
     confidence = probabilities[wrong].max(axis=1)
     order = np.argsort(-confidence, kind="stable")
     return wrong[order[:k]]
+
+
+def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for an accuracy of `n_correct` out of `n` (chapter 7).
+
+    Returns (low, high) as fractions in [0, 1]: the range of true accuracies that the
+    observed count supports at confidence `level` (0.95: about 1.96 standard errors). On
+    10,000 test images at 99 % it is about ±0.2 percentage points wide.
+    """
+    from statistics import NormalDist
+
+    if isinstance(n_correct, bool) or isinstance(n, bool) or int(n_correct) != n_correct or int(n) != n:
+        raise TypeError(f"n_correct and n should be whole counts; got {n_correct!r} and {n!r}.")
+    if n < 1 or not 0 <= n_correct <= n:
+        raise ValueError(f"need 0 <= n_correct <= n and n >= 1; got n_correct={n_correct}, n={n}.")
+    if not 0 < level < 1:
+        raise ValueError(f"level should lie strictly between 0 and 1; got {level}.")
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    p = n_correct / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low = 0.0 if n_correct == 0 else max(0.0, centre - half)
+    high = 1.0 if n_correct == n else min(1.0, centre + half)
+    return float(low), float(high)
