@@ -84,24 +84,35 @@ def build_improved_cnn(
     dropout: float = 0.25,
     last_pool: bool = False,
     dense_units: int = 128,
+    first_padding: str = "valid",
 ) -> keras.Model:
     """The article's network, improved step by step in chapter 7.
 
     Same three 3x3 convolution blocks as `build_seed_cnn`, with switches for each change the
     chapter measures: `widths` (filters per block), `batch_norm` after each convolution,
     `dropout` before the classifier, `last_pool` (the article's third pooling, which keeps
-    one value of each 3x3 map) and `dense_units` (the article's hidden Dense(64); 0 drops it).
-    Each block is convolution, max pooling, batch norm, ReLU: max pooling commutes with ReLU
-    (and with batch norm's per-channel rescaling), so pooling first gives nearly the same
-    network while batch norm and ReLU work on a map four times smaller, which on a CPU trains
-    about a quarter faster. Input (28, 28, 1) floats in [0, 1]; output 10 softmax probabilities.
+    one value of each 3x3 map), `dense_units` (the article's hidden Dense(64); 0 drops it) and
+    `first_padding`: with "same", the first convolution keeps the 28x28 size, every later
+    convolution and pooling then divides evenly (28, 14, 12, 6, 4, 2) and the output depends
+    on every input pixel; with "valid" (the article's) rows and columns 22-27 (or 26-27 without
+    the last pooling) never reach the output.
+    Each block is convolution, max pooling, batch norm, ReLU. Max pooling commutes exactly with
+    ReLU, so without batch norm this is the article's network (tests/test_improved.py checks
+    it). With batch norm it is a different network: pooling commutes with batch norm's
+    per-channel map only where its scale is positive, and the statistics are those of the
+    pooled map. Pooling first, batch norm and ReLU work on a map four times smaller, which on a
+    CPU trains about a quarter faster. Input (28, 28, 1) floats in [0, 1]; output 10 softmax
+    probabilities.
     """
     import keras
     from keras import layers
 
     model = keras.Sequential([keras.Input((28, 28, 1))], name="improved_cnn")
+    if first_padding not in ("valid", "same"):
+        raise ValueError(f"first_padding must be 'valid' or 'same'; got {first_padding!r}.")
     for block, filters in enumerate(widths, start=1):
-        model.add(layers.Conv2D(filters, (3, 3), use_bias=not batch_norm, name=f"conv2d_{block}"))
+        padding = first_padding if block == 1 else "valid"
+        model.add(layers.Conv2D(filters, (3, 3), padding=padding, use_bias=not batch_norm, name=f"conv2d_{block}"))
         if block < 3 or last_pool:
             model.add(layers.MaxPooling2D((2, 2), name=f"max_pooling_{block}"))
         if batch_norm:  # momentum 0.9: its running statistics settle within a short run too

@@ -31,10 +31,10 @@ def test_pooling_before_relu_computes_the_article_network(rng):
                                rtol=1e-5, atol=1e-6)
 
 
-def test_improved_network_keeps_the_last_3x3_map():
-    model = models.build_improved_cnn()
-    assert model.get_layer("relu_3").output.shape[1:] == (3, 3, 128)
-    assert model.get_layer("flatten").output.shape[1:] == (1152,)
+def test_improved_network_keeps_the_last_map():
+    model = training.IMPROVED_RECIPE.build()
+    assert model.get_layer("relu_3").output.shape[1:] == (4, 4, 128)
+    assert model.get_layer("flatten").output.shape[1:] == (2048,)
     assert not any("max_pooling_3" == layer.name for layer in model.layers)
     assert model.output_shape == (None, 10)
 
@@ -57,7 +57,7 @@ def test_augmenter_does_nothing_at_inference():
 def test_recipe_fingerprint_changes_with_any_choice():
     base = training.IMPROVED_RECIPE
     assert base.fingerprint() == dataclasses.replace(base).fingerprint()
-    for change in ({"epochs": 3}, {"augment": False}, {"train_subset": 100}, {"learning_rate": 1e-3}):
+    for change in ({"epochs": 3}, {"augment": True}, {"train_subset": 100}, {"learning_rate": 1e-3}):
         assert dataclasses.replace(base, **change).fingerprint() != base.fingerprint()
 
 
@@ -133,3 +133,51 @@ def test_recorded_best_effort_refuses_a_wrong_mean(tmp_path):
 def test_recorded_best_effort_names_a_missing_file(tmp_path):
     with pytest.raises(ValueError, match="bench_best_effort.py"):
         training.recorded_best_effort(tmp_path / "absent.json")
+
+
+def _input_gradient_mask(model, rng) -> np.ndarray:
+    """Where the gradient of the summed output with respect to the input can be non-zero."""
+    import tensorflow as tf
+
+    images = tf.constant(rng.random((4, 28, 28, 1), dtype=np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        logits = model(images, training=False)
+        score = tf.reduce_sum(logits * tf.range(1.0, 11.0))
+    return np.abs(tape.gradient(score, images).numpy()).sum(axis=(0, 3)) > 0
+
+
+def test_article_network_never_sees_the_bottom_right_band(rng):
+    mask = _input_gradient_mask(models.build_seed_cnn(), rng)
+    assert mask[:22, :22].any() and not mask[22:, :].any() and not mask[:, 22:].any()
+
+
+def test_first_padding_same_sees_every_pixel(rng):
+    for last_pool in (True, False):
+        model = models.build_improved_cnn(first_padding="same", last_pool=last_pool, dropout=0.0)
+        assert _input_gradient_mask(model, rng).all(), last_pool
+    without_last_pool = _input_gradient_mask(models.build_improved_cnn(first_padding="valid", dropout=0.0), rng)
+    assert without_last_pool[:26, :26].all() and not without_last_pool[26:, :].any()
+
+
+def test_improved_builder_refuses_an_unknown_padding():
+    with pytest.raises(ValueError, match="first_padding"):
+        models.build_improved_cnn(first_padding="full")
+
+
+def test_max_pooling_commutes_with_batch_norm_only_for_a_positive_scale(rng):
+    """Batch norm at inference maps each channel x -> scale * x + shift. For scale > 0 it keeps
+    which value of a window is largest, so pooling before or after gives the same map; for
+    scale < 0 it turns the largest into the smallest, and the two orders differ."""
+    import keras
+
+    maps = rng.standard_normal((2, 8, 8, 3)).astype(np.float32)
+    pool = keras.layers.MaxPooling2D((2, 2))
+    for scale, same in ((1.7, True), (-1.7, False)):
+        norm = keras.layers.BatchNormalization()
+        norm.build((None, 8, 8, 3))
+        norm.set_weights([np.full(3, scale, np.float32), np.full(3, 0.3, np.float32),
+                          np.zeros(3, np.float32), np.ones(3, np.float32)])
+        pooled_first = np.asarray(norm(pool(maps), training=False))
+        normed_first = np.asarray(pool(norm(maps, training=False)))
+        assert np.allclose(pooled_first, normed_first, atol=1e-5) is same, scale

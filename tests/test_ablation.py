@@ -1,0 +1,142 @@
+"""Chapter 7's experiment: the decision rule, the recipes it builds, its recorded result and
+the accuracy interval the chapter quotes for the test set."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import ablation, training
+from helpers.evaluation import accuracy_interval
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_ablation.py"
+
+
+def test_keep_change_needs_more_than_the_spread():
+    assert ablation.keep_change([0.30, 0.31, 0.32], [0.20, 0.21, 0.22])  # 0.10 better, sd 0.01
+    assert not ablation.keep_change([0.30, 0.31, 0.32], [0.30, 0.305, 0.31])  # 0.005 better, within sd
+    assert not ablation.keep_change([0.20], [0.30])  # worse
+    assert ablation.keep_change([0.30], [0.29])  # one seed each: no spread, any gain counts
+
+
+def test_keep_change_refuses_empty_or_nan():
+    with pytest.raises(ValueError, match="finite"):
+        ablation.keep_change([], [0.1])
+    with pytest.raises(ValueError, match="finite"):
+        ablation.keep_change([0.1, float("nan")], [0.1])
+
+
+def test_replay_keeps_the_best_so_far():
+    rows = [{"runs": [{"val_loss": v} for v in losses]} for losses in
+            ([0.5, 0.5], [0.3, 0.3], [0.31, 0.29], [0.1, 0.1])]
+    assert ablation.replay_decisions(rows) == [True, False, True]
+
+
+def test_start_is_the_article_network_and_each_factor_changes_one_thing():
+    model = ablation.START.build()
+    assert model.count_params() == 56452
+    for name, change in ablation.FACTORS.items():
+        changed = ablation.apply_change(ablation.START, change)
+        assert changed != ablation.START, name
+        assert ablation.undo_change(changed, change) == ablation.START, name
+
+
+def test_final_recipe_applies_the_kept_factors():
+    recipe = ablation.final_recipe(["batch norm", "augmentation"], epochs=10)
+    assert recipe.builder_kwargs["batch_norm"] and recipe.augment and recipe.epochs == 10
+    assert recipe.builder_kwargs["widths"] == (25, 64, 64)
+
+
+def test_recorded_ablation_is_complete_and_its_decisions_follow_the_rule():
+    record = ablation.recorded_ablation()
+    forward = record["forward"]
+    assert [row["factor"] for row in forward] == ["start", *ablation.FACTORS]
+    assert all(len(row["runs"]) >= 3 for row in forward)
+    assert record["budget"] == ablation.BUDGET
+    assert any("bench_ablation.py" in command for command in record["command"])
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"date": "x"}'])
+def test_recorded_ablation_refuses_a_broken_file(tmp_path, text):
+    path = tmp_path / "ablation.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match="ablation record|should hold"):
+        ablation.recorded_ablation(path)
+
+
+def test_recorded_ablation_names_a_missing_file(tmp_path):
+    with pytest.raises(ValueError, match="bench_ablation.py"):
+        ablation.recorded_ablation(tmp_path / "absent.json")
+
+
+def test_recorded_ablation_refuses_decisions_the_numbers_do_not_support(tmp_path):
+    record = json.loads(ablation.ABLATION_FILE.read_text())
+    record["forward"][1]["kept"] = not record["forward"][1]["kept"]
+    path = tmp_path / "ablation.json"
+    path.write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="do not follow"):
+        ablation.recorded_ablation(path)
+
+
+def test_recorded_ablation_refuses_a_nan_loss(tmp_path):
+    record = json.loads(ablation.ABLATION_FILE.read_text())
+    record["forward"][0]["runs"][0]["val_loss"] = float("nan")
+    path = tmp_path / "ablation.json"
+    path.write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="finite val_loss"):
+        ablation.recorded_ablation(path)
+
+
+def test_accuracy_interval_matches_the_wilson_formula():
+    low, high = accuracy_interval(9860, 10_000)
+    assert low < 0.986 < high
+    assert high - low == pytest.approx(2 * 0.0023, abs=0.0003)  # about ±0.23 points at 98.6 %
+    assert accuracy_interval(10, 10)[1] == 1.0 and accuracy_interval(10, 10)[0] < 1.0
+    assert accuracy_interval(0, 10)[0] == 0.0
+    wider = accuracy_interval(9860, 10_000, level=0.99)
+    assert wider[0] < low and wider[1] > high
+
+
+@pytest.mark.parametrize(("args", "error"), [((11, 10), ValueError), ((5, 0), ValueError), ((5.5, 10), TypeError),
+                                             ((True, 10), TypeError)])
+def test_accuracy_interval_refuses_bad_counts(args, error):
+    with pytest.raises(error, match="n_correct"):
+        accuracy_interval(*args)
+
+
+def test_accuracy_interval_refuses_a_bad_level():
+    with pytest.raises(ValueError, match="level"):
+        accuracy_interval(5, 10, level=95)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "--part"),
+        (["--part", "forward", "--seeds", "1", "1"], "--seeds must be distinct"),
+        (["--part", "forward", "--epochs", "5"], "apply to --part longer only"),
+        (["--part", "longer", "--images", "70000"], "--images must be between"),
+    ],
+)
+def test_bench_ablation_refuses_bad_arguments(arguments, message):
+    result = subprocess.run([sys.executable, str(BENCH), *arguments], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_improved_recipe_is_the_one_the_recorded_study_chose():
+    record = ablation.recorded_ablation()
+    kept = [row["factor"] for row in record["forward"][1:] if row["kept"]]
+    chosen = ablation.final_recipe(kept, name="improved_cnn", epochs=10, train_subset=None, early_stopping_patience=3)
+    assert chosen == training.IMPROVED_RECIPE
+
+
+def test_recorded_remove_one_undoes_each_kept_change_once():
+    record = ablation.recorded_ablation()
+    kept = [row["factor"] for row in record["forward"][1:] if row["kept"]]
+    assert [row["factor"] for row in record["remove_one"]] == kept
+    assert all(len(row["runs"]) >= 3 for row in record["remove_one"])
