@@ -18,6 +18,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_training.py"
     [
         (["--repeats", "0"], "--repeats must be at least 1, got 0"),
         (["--only", "article,fastest"], "unknown recipe 'fastest'"),
+        (["--only", "peer", "--peer-epochs", "0"], "--peer-epochs must be at least 1"),
     ],
 )
 def test_bench_training_refuses_bad_arguments(arguments, message):
