@@ -12,6 +12,7 @@ def glue(name: str, value: Any, display: bool = True) -> None:
     shows the value computed by the code. Where MyST-NB is not installed (Colab, a plain
     Jupyter), the value is simply displayed when `display` is true, and nothing else happens.
     """
+    value = _plain(value)
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
@@ -21,3 +22,11 @@ def glue(name: str, value: Any, display: bool = True) -> None:
             show(value)
         return
     myst_glue(name, value, display=display)
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds, so `{glue:text}` can format it."""
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) == ():
+        return item()
+    return value
