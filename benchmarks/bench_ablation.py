@@ -4,6 +4,9 @@ Part `forward`: from `helpers.ablation.START` (the article's network, the book's
 3 epochs over 10,000 images), try each change of `helpers.ablation.FACTORS` in turn, once per
 seed, and keep it only if `helpers.ablation.keep_change` says so on the validation losses.
 Part `remove-one`: train the final recipe with each kept change undone, once per seed.
+Part `levers`: from the recipe part `forward` chose, on the longer budget
+`helpers.ablation.LEVER_BUDGET`, try each training lever of `helpers.ablation.LEVERS` in turn
+with the same rule (the second stage of the study).
 Part `longer`: the start, the final recipe, and the final recipe with each change the study
 did not keep, on a larger budget (`--epochs`, `--images`), to see whether the short study's
 verdicts hold with more training.
@@ -15,6 +18,7 @@ starting a new row after that long, and the next call with the same part carries
 
     MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/bench_ablation.py --part forward --seeds 0 1 2
     MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/bench_ablation.py --part remove-one
+    MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/bench_ablation.py --part levers
     MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/bench_ablation.py --part longer --epochs 10 --images 10000
 """
 
@@ -48,7 +52,7 @@ def machine() -> str:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("forward", "remove-one", "longer"), required=True)
+    parser.add_argument("--part", choices=("forward", "remove-one", "levers", "longer"), required=True)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=None, help="longer part only: epochs (default 10)")
     parser.add_argument("--images", type=int, default=None, help="longer part only: training images")
@@ -76,10 +80,12 @@ def run_row(factor: str, recipe, seeds: list[int], data: dict) -> dict:
     runs = []
     for seed in seeds:
         _, history = fit_recipe(dataclasses.replace(recipe, seed=seed), data, verbose=0)
-        runs.append({"seed": seed, "val_loss": history["val_loss"][-1], "val_accuracy": history["val_accuracy"][-1],
+        plain = {"val_crossentropy": history["val_crossentropy"][-1]} if "val_crossentropy" in history else {}
+        runs.append({"seed": seed, "val_loss": history["val_loss"][-1], **plain,
+                     "val_accuracy": history["val_accuracy"][-1],
                      "best_val_accuracy": max(history["val_accuracy"]), "epochs": len(history["val_loss"]),
                      "seconds": history["seconds"][0]})
-        print(f"  {factor:22s} seed {seed}: val loss {runs[-1]['val_loss']:.4f}, "
+        print(f"  {factor:22s} seed {seed}: val loss {runs[-1].get('val_crossentropy', runs[-1]['val_loss']):.4f}, "
               f"val accuracy {runs[-1]['val_accuracy']:.4f}, {runs[-1]['seconds']:.0f} s", flush=True)
     return {"factor": factor, "recipe": dataclasses.asdict(recipe), "runs": runs}
 
@@ -118,6 +124,32 @@ def remove_one_rows(record: dict, seeds: list[int], data: dict, out_of_time) -> 
             return
         without = ablation.undo_change(final, ablation.FACTORS[name], name=f"ablation_without_{len(rows)}")
         rows.append(run_row(name, without, seeds, data))
+        save(record)
+
+
+def lever_rows(record: dict, seeds: list[int], data: dict, out_of_time) -> None:
+    from helpers import ablation
+
+    forward = record.get("forward", [])
+    if len(forward) != len(ablation.FACTORS) + 1:
+        raise SystemExit("run --part forward to the end first: the levers start from its final recipe")
+    kept = [row["factor"] for row in forward[1:] if row["kept"]]
+    rows = record.setdefault("levers", [])
+    record["lever_budget"] = ablation.LEVER_BUDGET
+    if not rows:
+        base = ablation.final_recipe(kept, name="levers_start", **ablation.LEVER_BUDGET)
+        rows.append(run_row("first stage's recipe", base, seeds, data))
+        save(record)
+    kept += [row["factor"] for row in rows[1:] if row["kept"]]
+    for name in list(ablation.LEVERS)[len(rows) - 1:]:
+        if out_of_time():
+            return
+        candidate = ablation.final_recipe([*kept, name], name=f"levers_{len(rows)}", **ablation.LEVER_BUDGET)
+        row = run_row(name, candidate, seeds, data)
+        rows.append(row)
+        row["kept"] = ablation.replay_decisions(rows)[-1]
+        kept += [name] if row["kept"] else []
+        print(f"{name}: {'kept' if row['kept'] else 'not kept'}", flush=True)
         save(record)
 
 
@@ -183,6 +215,8 @@ def main(argv: list[str]) -> None:
         forward_rows(record, args.seeds, data, out_of_time)
     elif args.part == "remove-one":
         remove_one_rows(record, args.seeds, data, out_of_time)
+    elif args.part == "levers":
+        lever_rows(record, args.seeds, data, out_of_time)
     else:
         longer_rows(record, args.seeds, data, args.epochs or 10, args.images, out_of_time)
     save(record)

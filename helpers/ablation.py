@@ -41,6 +41,17 @@ FACTORS: dict[str, dict[str, Any]] = {
     "larger learning rate": {"learning_rate": 2e-3},
 }
 
+#: The second stage: training levers, tried one at a time from the architecture the first
+#: stage chose, on the longer budget (10 epochs over 10,000 images), where levers that act
+#: late in training (augmentation, an average of the weights) have time to show.
+LEVER_BUDGET: dict[str, int] = {"epochs": 10, "train_subset": 10_000}
+LEVERS: dict[str, dict[str, Any]] = {
+    "augmentation": {"augment": True},
+    "label smoothing": {"label_smoothing": 0.1},
+    "weight average (EMA)": {"ema_momentum": 0.99},
+    "warm-up": {"schedule": "warmup-cosine"},
+}
+
 #: Where `benchmarks/bench_ablation.py` records its result; it ships with the helpers.
 ABLATION_FILE = Path(__file__).resolve().parent / "results" / "ablation.json"
 
@@ -53,6 +64,12 @@ def apply_change(recipe: Recipe, change: dict[str, Any], name: str | None = None
     fields = {key: value for key, value in change.items() if key != "builder_kwargs"}
     kwargs = {**recipe.builder_kwargs, **change.get("builder_kwargs", {})}
     return dataclasses.replace(recipe, builder_kwargs=kwargs, name=name or recipe.name, **fields)
+
+
+def run_loss(run: dict[str, Any]) -> float:
+    """A run's final validation loss: the plain cross-entropy, also for a run trained with
+    label smoothing (whose own loss is larger by design), so every row is compared alike."""
+    return float(run.get("val_crossentropy", run["val_loss"]))
 
 
 def undo_change(recipe: Recipe, change: dict[str, Any], name: str | None = None) -> Recipe:
@@ -84,7 +101,7 @@ def keep_change(current: Sequence[float], variant: Sequence[float]) -> bool:
 
 def row_losses(row: dict[str, Any]) -> list[float]:
     """The final validation loss of each seed's run in one row of the record."""
-    return [float(run["val_loss"]) for run in row["runs"]]
+    return [run_loss(run) for run in row["runs"]]
 
 
 def replay_decisions(forward: list[dict[str, Any]]) -> list[bool]:
@@ -101,10 +118,11 @@ def replay_decisions(forward: list[dict[str, Any]]) -> list[bool]:
 
 
 def final_recipe(kept: Sequence[str], **fields: Any) -> Recipe:
-    """`START` with every factor named in `kept` applied, then `fields` (e.g. epochs) set."""
+    """`START` with every factor (of `FACTORS`, then of `LEVERS`) named in `kept` applied,
+    then `fields` (e.g. epochs) set."""
     recipe = START
     for name in kept:
-        recipe = apply_change(recipe, FACTORS[name])
+        recipe = apply_change(recipe, FACTORS[name] if name in FACTORS else LEVERS[name])
     return dataclasses.replace(recipe, **fields)
 
 
@@ -127,8 +145,8 @@ def recorded_ablation(path: Path | None = None) -> dict[str, Any]:
     unreadable, or not such a record."""
     path = ABLATION_FILE if path is None else Path(path)
     try:
-        record = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as error:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"no readable ablation record at {path} ({error}); "
                          "run benchmarks/bench_ablation.py to make one.") from None
     expected = {"date", "machine", "command", "budget", "forward", "remove_one"}
@@ -139,8 +157,12 @@ def recorded_ablation(path: Path | None = None) -> dict[str, Any]:
         raise ValueError(f"{path}: 'forward' should list the start and at least one factor.")
     for row in record["forward"] + list(record["remove_one"]):
         _check_row(row, path)
-    if [row.get("kept") for row in record["forward"][1:]] != replay_decisions(record["forward"]):
-        raise ValueError(f"{path}: the recorded decisions do not follow from the numbers by the rule.")
+    for part in ("forward", "levers"):
+        rows = record.get(part, [])
+        for row in rows[1:] if part == "levers" else []:
+            _check_row(row, path)
+        if rows and [row.get("kept") for row in rows[1:]] != replay_decisions(rows):
+            raise ValueError(f"{path}: the recorded decisions ({part}) do not follow from the numbers by the rule.")
     return record
 
 
@@ -176,3 +198,9 @@ def plot_factor_table(table: Any, ax: Any = None, title: str = "Validation loss,
     ax.set_xlabel("validation loss after the last epoch (lower is better)")
     ax.set_title(title)
     return ax
+
+
+def kept_factors(record: dict[str, Any]) -> list[str]:
+    """The changes the record's two stages kept, in the order they were tried."""
+    rows = record["forward"][1:] + record.get("levers", [])[1:]
+    return [row["factor"] for row in rows if row["kept"]]

@@ -44,10 +44,14 @@ class Recipe:
     learning_rate: float = 1e-3
     builder_kwargs: dict[str, Any] = field(default_factory=dict)
     augment: bool = False
-    schedule: str = "constant"  # "constant" or "cosine"
+    schedule: str = "constant"  # "constant", "cosine" or "warmup-cosine" (see SCHEDULES)
     early_stopping_patience: int | None = None
     train_subset: int | None = None  # train on only the first N fitting images (short comparisons)
     seed: int = 0
+    #: Chapter 7's training levers; None (the default) leaves them out of the fingerprint, so
+    #: models saved before these fields existed are still reused.
+    label_smoothing: float | None = None  # e.g. 0.1: targets 0.91 / 0.01 instead of 1 / 0
+    ema_momentum: float | None = None  # e.g. 0.99: evaluate an average of recent weights
 
     def __post_init__(self) -> None:
         """Refuse a recipe that could only train wrongly or silently (issue 17)."""
@@ -68,7 +72,9 @@ class Recipe:
         return builder(**self.builder_kwargs)
 
 
-SCHEDULES = ("constant", "cosine")
+#: "cosine" falls from `learning_rate` to 0 over the whole run; "warmup-cosine" first rises
+#: linearly from a tenth of it over the first epoch, then falls along the same cosine.
+SCHEDULES = ("constant", "cosine", "warmup-cosine")
 
 
 def _check_recipe(recipe: Recipe) -> None:
@@ -92,6 +98,10 @@ def _check_recipe(recipe: Recipe) -> None:
         if getattr(recipe, key) is not None:
             _validate.whole(getattr(recipe, key), key, minimum=1)
     _validate.whole(recipe.seed, "seed", minimum=0)
+    for key in ("label_smoothing", "ema_momentum"):
+        value = getattr(recipe, key)
+        if value is not None and (_validate.number(value, key) <= 0 or value >= 1):
+            raise ValueError(f"{key} should be a number between 0 and 1 (exclusive), or None; got {value!r}.")
 
 
 #: The article's network trained the book's way (chapter 5): float32 input in a cached,
@@ -178,17 +188,65 @@ def compile_model(model: keras.Model, recipe: Recipe, steps_per_epoch: int) -> k
     """Compile with Adam, sparse categorical cross-entropy and accuracy (chapter 5)."""
     import keras
 
-    learning_rate: Any = recipe.learning_rate
-    if recipe.schedule == "cosine":
-        learning_rate = keras.optimizers.schedules.CosineDecay(
-            recipe.learning_rate, decay_steps=recipe.epochs * steps_per_epoch
-        )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    learning_rate = learning_rate_schedule(recipe, steps_per_epoch)
+    ema = {} if recipe.ema_momentum is None else {"use_ema": True, "ema_momentum": recipe.ema_momentum}
+    loss: Any = "sparse_categorical_crossentropy"
+    metrics: list[Any] = ["accuracy"]
+    if recipe.label_smoothing is not None:
+        loss = smoothed_crossentropy(recipe.label_smoothing)
+        # The smoothed loss is larger by design; the plain cross-entropy is what compares runs.
+        metrics.append(keras.metrics.SparseCategoricalCrossentropy(name="crossentropy"))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, **ema), loss=loss, metrics=metrics)
     return model
+
+
+def learning_rate_schedule(recipe: Recipe, steps_per_epoch: int) -> Any:
+    """The learning rate of `recipe` (a number, or a Keras schedule of the step) for a run of
+    ``recipe.epochs * steps_per_epoch`` steps; see `SCHEDULES`."""
+    import keras
+
+    if recipe.schedule == "cosine":
+        return keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=recipe.epochs * steps_per_epoch)
+    if recipe.schedule == "warmup-cosine":
+        return keras.optimizers.schedules.CosineDecay(
+            recipe.learning_rate / 10, decay_steps=max(1, (recipe.epochs - 1) * steps_per_epoch),
+            warmup_target=recipe.learning_rate, warmup_steps=steps_per_epoch,
+        )
+    return recipe.learning_rate
+
+
+def smoothed_crossentropy(label_smoothing: float) -> keras.losses.Loss:
+    """Cross-entropy against smoothed targets for integer labels (chapter 7's lever):
+    the true digit gets ``1 - s + s/10`` and every other digit ``s/10``. Keras's sparse
+    cross-entropy has no such option, so the labels are one-hot encoded first."""
+    return _loss_classes()["SmoothedCrossentropy"](label_smoothing=label_smoothing)
+
+
+def _loss_classes() -> dict[str, type]:
+    """The book's own loss, defined (and registered for loading saved models) on first use."""
+    global _LOSSES
+    if _LOSSES is None:
+        import keras
+
+        @keras.saving.register_keras_serializable(package="cnn_book")
+        class SmoothedCrossentropy(keras.losses.Loss):
+            def __init__(self, label_smoothing: float = 0.1, name: str = "smoothed_crossentropy", **kwargs: Any):
+                super().__init__(name=name, **kwargs)
+                self.label_smoothing = float(label_smoothing)
+
+            def call(self, y_true: Any, y_pred: Any) -> Any:
+                labels = keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32")
+                targets = keras.ops.one_hot(labels, keras.ops.shape(y_pred)[-1])
+                return keras.losses.categorical_crossentropy(targets, y_pred, label_smoothing=self.label_smoothing)
+
+            def get_config(self) -> dict[str, Any]:
+                return {**super().get_config(), "label_smoothing": self.label_smoothing}
+
+        _LOSSES = {"SmoothedCrossentropy": SmoothedCrossentropy}
+    return _LOSSES
+
+
+_LOSSES: dict[str, type] | None = None
 
 
 def fit_recipe(
@@ -214,6 +272,9 @@ def fit_recipe(
                 restore_best_weights=True,
             )
         )
+    if recipe.ema_momentum is not None:
+        # Validate (and stop early) on the averaged weights, which are the ones kept at the end.
+        callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
     timer = epoch_timer()
     callbacks.append(timer)
     start = time.perf_counter()
@@ -324,6 +385,7 @@ def _load_saved(recipe: Recipe, folder: Path | None) -> tuple[tuple[Any, dict] |
     history = meta.get("history")
     if not isinstance(history, dict) or not history:
         return None, f"its record {meta_path.name} has no training history"
+    _loss_classes()  # a model trained with label smoothing needs the book's loss to load
     try:
         model = keras.models.load_model(model_path)
     except Exception as error:  # a truncated file, or one written by a newer Keras
@@ -385,18 +447,20 @@ def recorded_best_effort(path: Path | None = None) -> dict[str, Any]:
     command. Raises ValueError if the file is missing or does not hold such a record."""
     path = BEST_EFFORT_FILE if path is None else Path(path)
     try:
-        record = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as error:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(
-            f"no readable best-effort record at {path} ({error}); "
+            f"no readable best-effort record at {path} ({type(error).__name__}); "
             "run benchmarks/bench_best_effort.py to make one."
         ) from None
     expected = {"runs", "mean_test_accuracy", "stdev_test_accuracy", "date", "machine", "command", "recipe"}
+    if not isinstance(record, dict):
+        raise ValueError(f"{path} should hold a JSON object with {sorted(expected)}; got {type(record).__name__}.")
     missing = expected - set(record)
-    if missing or not record["runs"]:
+    if missing or not isinstance(record["runs"], list) or not record["runs"]:
         raise ValueError(f"{path} should hold {sorted(expected)} with at least one run; missing {sorted(missing)}.")
-    accuracies = [run["test_accuracy"] for run in record["runs"]]
-    if not all(0.0 <= a <= 1.0 for a in accuracies) or not np.isclose(np.mean(accuracies),
+    accuracies = [run.get("test_accuracy") if isinstance(run, dict) else None for run in record["runs"]]
+    if not all(isinstance(a, float | int) and 0.0 <= a <= 1.0 for a in accuracies) or not np.isclose(np.mean(accuracies),
                                                                           record["mean_test_accuracy"]):
         raise ValueError(f"{path}: test accuracies should lie in [0, 1] and average to the recorded mean.")
     return record

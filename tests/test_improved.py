@@ -181,3 +181,51 @@ def test_max_pooling_commutes_with_batch_norm_only_for_a_positive_scale(rng):
         pooled_first = np.asarray(norm(pool(maps), training=False))
         normed_first = np.asarray(pool(norm(maps, training=False)))
         assert np.allclose(pooled_first, normed_first, atol=1e-5) is same, scale
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    ({"label_smoothing": 1.5}, "between 0 and 1"), ({"label_smoothing": 0}, "between 0 and 1"),
+    ({"ema_momentum": -0.1}, "between 0 and 1"), ({"ema_momentum": "0.99"}, "should be a number"),
+    ({"schedule": "one-cycle"}, "schedule should be one of"),
+])
+def test_recipe_refuses_bad_levers(change, said):
+    with pytest.raises((TypeError, ValueError), match=said):
+        training.Recipe(name="x", builder="build_seed_cnn", epochs=1, batch_size=8, **change)
+
+
+def test_levers_left_at_none_keep_old_fingerprints():
+    plain = training.Recipe(name="x", builder="build_seed_cnn", epochs=1, batch_size=8)
+    assert dataclasses.replace(plain, label_smoothing=None).fingerprint() == plain.fingerprint()
+    assert dataclasses.replace(plain, label_smoothing=0.1).fingerprint() != plain.fingerprint()
+
+
+def test_smoothed_crossentropy_puts_the_smoothing_on_the_targets():
+    import keras
+
+    probabilities = np.full((1, 10), 0.05, np.float32)
+    probabilities[0, 3] = 0.55
+    loss = float(training.smoothed_crossentropy(0.1)(np.array([3]), probabilities))
+    targets = np.full(10, 0.01)
+    targets[3] = 0.91
+    assert loss == pytest.approx(-(targets * np.log(probabilities[0])).sum(), rel=1e-5)
+    plain = float(keras.losses.SparseCategoricalCrossentropy()(np.array([3]), probabilities))
+    assert plain == pytest.approx(-np.log(0.55), rel=1e-5) and loss > plain
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")  # saved before any step
+def test_a_model_trained_with_the_levers_saves_and_loads(tmp_path):
+    recipe = dataclasses.replace(training.SEED_RECIPE, name="levers", label_smoothing=0.1, ema_momentum=0.9,
+                                 schedule="warmup-cosine", epochs=2)
+    model = training.compile_model(recipe.build(), recipe, steps_per_epoch=4)
+    training.save_trained(model, {"loss": [0.1]}, recipe, tmp_path)
+    loaded, _ = training.load_trained(recipe, tmp_path)
+    assert loaded.loss.label_smoothing == pytest.approx(0.1)
+    assert model.optimizer.use_ema
+
+
+def test_warm_up_rises_over_the_first_epoch_then_falls_to_zero():
+    recipe = dataclasses.replace(training.SEED_RECIPE, schedule="warmup-cosine", epochs=3, learning_rate=1e-3)
+    schedule = training.learning_rate_schedule(recipe, steps_per_epoch=10)
+    values = [float(schedule(step)) for step in (0, 5, 10, 20, 30)]
+    assert values[0] == pytest.approx(1e-4) and values[1] == pytest.approx(5.5e-4)
+    assert values[2] == pytest.approx(1e-3) and values[3] == pytest.approx(5e-4) and values[4] == pytest.approx(0, abs=1e-9)
