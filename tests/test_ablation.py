@@ -130,9 +130,23 @@ def test_bench_ablation_refuses_bad_arguments(arguments, message):
 
 def test_improved_recipe_is_the_one_the_recorded_study_chose():
     record = ablation.recorded_ablation()
-    kept = [row["factor"] for row in record["forward"][1:] if row["kept"]]
-    chosen = ablation.final_recipe(kept, name="improved_cnn", epochs=10, train_subset=None, early_stopping_patience=3)
+    chosen = ablation.final_recipe(ablation.kept_factors(record), name="improved_cnn", epochs=15,
+                                   train_subset=None, early_stopping_patience=3)
     assert chosen == training.IMPROVED_RECIPE
+
+
+def test_recorded_levers_start_from_the_first_stage_and_try_each_lever_once():
+    record = ablation.recorded_ablation()
+    first_stage = [row["factor"] for row in record["forward"][1:] if row["kept"]]
+    start = ablation.final_recipe(first_stage, **ablation.LEVER_BUDGET)
+    row0 = record["levers"][0]["recipe"]
+    assert {key: row0[key] for key in ("builder_kwargs", "learning_rate", "epochs", "train_subset", "augment")} == \
+        json.loads(json.dumps({key: getattr(start, key) for key in ("builder_kwargs", "learning_rate", "epochs",
+                                                                     "train_subset", "augment")}))
+    assert [row["factor"] for row in record["levers"][1:]] == list(ablation.LEVERS)
+    assert all(len(row["runs"]) >= 3 for row in record["levers"])
+    smoothed = record["levers"][2]
+    assert all("val_crossentropy" in run for run in smoothed["runs"])  # compared on the plain loss
 
 
 def test_recorded_remove_one_undoes_each_kept_change_once():
