@@ -57,7 +57,8 @@ def test_augmenter_does_nothing_at_inference():
 def test_recipe_fingerprint_changes_with_any_choice():
     base = training.IMPROVED_RECIPE
     assert base.fingerprint() == dataclasses.replace(base).fingerprint()
-    for change in ({"epochs": 3}, {"augment": True}, {"train_subset": 100}, {"learning_rate": 1e-3}):
+    for change in ({"epochs": 3}, {"augment": not base.augment}, {"train_subset": 100}, {"learning_rate": 1e-3},
+                   {"label_smoothing": 0.1}, {"ema_momentum": 0.99}, {"schedule": "warmup-cosine"}):
         assert dataclasses.replace(base, **change).fingerprint() != base.fingerprint()
 
 
