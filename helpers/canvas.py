@@ -241,6 +241,9 @@ class DrawingArea:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:  # what a front end without HTML shows instead
+        return f"DrawingArea({CANVAS_SIDE} x {CANVAS_SIDE} pixels; shown where a notebook runs HTML and JavaScript)"
+
 
 _STYLE = """
 #{id} {{ margin: 0.5rem 0 1rem; color: inherit; }}
