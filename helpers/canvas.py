@@ -271,11 +271,11 @@ _SCRIPT = """
     ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, side, side);
     ctx.fillStyle = ctx.strokeStyle = "#111111"; ctx.lineWidth = penWidth;
     ctx.lineCap = ctx.lineJoin = "round";
-    seen.getContext("2d").clearRect(0, 0, 28, 28); probs.textContent = ""; token++;
+    seen.hidden = true; probs.textContent = ""; token++;
     say(colab ? "Draw one digit, 0 to 9: the model in this notebook reads it when you lift the pen."
-              : "No Python kernel answers this drawing area here (that works in Colab). Draw a digit, " +
-                "press Download PNG, put the file in the folder my_digits next to this notebook, and " +
-                "run the cell that reads that folder.");
+              : "No Python kernel answers this drawing area here (in Colab one does). To have your digit " +
+                "read, draw it, press Download PNG, put the file in the folder my_digits next to the " +
+                "notebook and run the cell that reads that folder.");
   }
   function show(answer) {
     say(answer.message);
@@ -285,6 +285,7 @@ _SCRIPT = """
       img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v; img.data[4 * p + 3] = 255;
     }
     view.putImageData(img, 0, 0);
+    seen.hidden = !answer.pixels;
     probs.textContent = answer.probabilities ? answer.probabilities.map(function (q, d) {
       return d + ": " + (100 * q).toFixed(1) + " %%";
     }).join(", ") : "";
@@ -354,7 +355,7 @@ def drawing_area(callback: str = CALLBACK_NAME, element_id: str = "cnn-book-draw
 <div class="cb-row">
   <button type="button" class="cb-clear">Clear</button>
   <button type="button" class="cb-download">Download PNG</button>
-  <canvas class="cb-seen" width="28" height="28" role="img" aria-label="The 28 by 28 image the model saw"></canvas>
+  <canvas class="cb-seen" width="28" height="28" role="img" aria-label="The 28 by 28 image the model saw" hidden></canvas>
 </div>
 <p class="cb-status" role="status" aria-live="polite"></p>
 <p class="cb-probs"></p>

@@ -380,7 +380,7 @@ def test_notebook_drawing_area_in_colab_reads_a_7_and_a_1(browser):
         assert f"{digit}: " in page.locator(f"{area} .cb-probs").inner_text()
         seen = page.evaluate(f"Array.from(document.querySelector('{area} .cb-seen').getContext('2d')"
                              ".getImageData(0, 0, 28, 28).data).filter((v, i) => i % 4 === 0 && v < 128).length")
-        assert seen > 20, "the 28x28 image the model saw is shown"
+        assert seen > 20 and page.locator(f"{area} .cb-seen").is_visible(), "the 28x28 image the model saw is shown"
     assert page.evaluate("window.colabCalls") == [CALLBACK_NAME] * (len(SEVEN) + len(ONE))
     assert problems == []
     context.close()
@@ -396,6 +396,7 @@ def test_chapter_9_page_offers_the_drawing_as_a_png_that_reads_as_drawn(open_pag
     page.locator(f"{area} .cb-pad").scroll_into_view_if_needed()
     assert "No Python kernel answers" in page.locator(f"{area} .cb-status").inner_text()
     draw(page, SEVEN, "touch", canvas=f"{area} .cb-pad")
+    assert not page.locator(f"{area} .cb-seen").is_visible()  # no model has seen anything here
     with page.expect_download() as download:
         page.click(f"{area} .cb-download")
     path = tmp_path / download.value.suggested_filename
