@@ -515,8 +515,12 @@
       var r = c.getBoundingClientRect();
       return [(e.clientX - r.left) * c.width / r.width, (e.clientY - r.top) * c.height / r.height];
     }
+    // Touch and pen arrive as the same pointer events as the mouse. The page does not scroll
+    // under a finger (touch-action: none in digit-widget.css), the stroke follows a pointer
+    // that leaves the area (pointer capture), and while one pointer draws, others are ignored
+    // (a second finger, a palm resting on a tablet).
     c.addEventListener("pointerdown", function (e) {
-      if (e.button !== 0) return;
+      if (drawing || e.button !== 0) return;
       e.preventDefault();
       if (self.source !== "drawing") self.clear();
       try { c.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone: draw anyway */ }
@@ -542,8 +546,11 @@
       self.strokes++;
       self.update(true);
     }
+    // The stroke ends when the pointer lifts, when the browser cancels it (a system gesture)
+    // or when the area loses the pointer's capture: what was drawn so far is read.
     c.addEventListener("pointerup", end);
     c.addEventListener("pointercancel", end);
+    c.addEventListener("lostpointercapture", end);
   };
 
   Widget.prototype.clear = function () {

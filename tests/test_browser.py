@@ -14,16 +14,14 @@ the light theme (every rule) and the dark one (colour contrast).
 Needs `make book` first. Set CNN_BOOK_HTML to test another build folder, and
 CNN_BOOK_SCREENSHOTS to a folder to keep light and dark screenshots of a chapter.
 Without Chromium the tests are skipped locally and fail in CI (where `.ci/run` installs it).
+The server, the browser and `open_page` are shared with tests/test_widget.py (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -32,20 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))
 IN_CI = bool(os.environ.get("CI"))
-CHROMIUM = os.environ.get("CNN_BOOK_CHROMIUM", "/usr/bin/chromium")
-# Flags for a root, offline, headless machine: no sandbox (root), no GPU, and no background
-# connections to Google's services (they would be refused here and are not the book's).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 COLAB_PREFIX = "https://colab.research.google.com/github/"
-TIMEOUT_MS = 30_000
 
 # axe-core's rules, plus one it ships as experimental: a control whose accessible name does not
 # contain its visible label (speech users say what they see).
@@ -84,67 +69,6 @@ def toc_docnames() -> list[str]:
 DOCNAMES = toc_docnames()
 CHAPTERS = [name for name in DOCNAMES if name.startswith("chapters/")]
 PAGES = [*DOCNAMES, "genindex", "search"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    """The book served over HTTP on 127.0.0.1 (a free port), for this module's tests."""
-    if not (HTML / "index.html").is_file():
-        pytest.fail(f"no built book in {HTML}: run `make book` first")
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium under Playwright; skipped locally (failed in CI) without it."""
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium; .ci/run does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    if IN_CI:
-        from playwright.sync_api import sync_playwright
-    else:
-        sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser, base_url: str, path: str, color_scheme: str = "light"):
-    """A new page at `path` with its problems recorded in `page.problems`."""
-    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.problems = []
-
-    def on_console(message):
-        if message.type == "error":
-            page.problems.append(f"console error: {message.text}")
-
-    def block_external(route):
-        page.problems.append(f"request to the internet: {route.request.url}")
-        route.abort()
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: page.problems.append(f"uncaught error: {error}"))
-    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://"), block_external)
-    response = page.goto(base_url + path, wait_until="networkidle")
-    if response is None or not response.ok:
-        page.problems.append(f"HTTP {response.status if response else 'no response'} for {path}")
-    return page
 
 
 IMAGES_JS = """() => Array.from(document.querySelectorAll('img')).map(img => ({
@@ -190,11 +114,11 @@ def accessibility_problems(page, options: dict = AXE_OPTIONS) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def visits(browser, base_url):
+def visits(open_page):
     """Each page visited once: its problems, images, math and buttons (checked by the tests below)."""
     found = {}
     for name in PAGES:
-        page = open_page(browser, base_url, f"{name}.html")
+        page = open_page(f"{name}.html")
         has_math = page.locator(".math").count() > 0
         if has_math:
             page.wait_for_selector("mjx-container", state="attached")
@@ -216,11 +140,11 @@ def visits(browser, base_url):
 
 
 @pytest.fixture(scope="module")
-def dark_contrast(browser, base_url):
+def dark_contrast(open_page):
     """Each page in the dark theme: axe-core's colour-contrast problems."""
     found = {}
     for name in PAGES:
-        page = open_page(browser, base_url, f"{name}.html", color_scheme="dark")
+        page = open_page(f"{name}.html", color_scheme="dark")
         assert page.evaluate("document.documentElement.dataset.theme") == "dark"
         found[name] = accessibility_problems(page, AXE_DARK_OPTIONS) + page.problems
         page.context.close()
@@ -257,10 +181,10 @@ def test_text_contrast_in_dark_theme(dark_contrast, name):
     assert dark_contrast[name] == []
 
 
-def test_accessibility_check_fails_on_a_violation(browser, base_url):
+def test_accessibility_check_fails_on_a_violation(open_page):
     """The check above can fail: text too pale to read and a list of non-items are reported,
     and the baseline hides nothing but the theme's own."""
-    page = open_page(browser, base_url, "intro.html")
+    page = open_page("intro.html")
     page.evaluate("""() => {
         const main = document.querySelector('main');
         main.insertAdjacentHTML('afterbegin',
@@ -291,9 +215,9 @@ def test_chapter_has_colab_button_and_ipynb_download(visits, name):
     assert any(url.endswith(f"/_sources/{name}.ipynb") for url in visits[name]["downloads"])
 
 
-def test_colab_button_opens_from_the_rocket_menu(browser, base_url):
+def test_colab_button_opens_from_the_rocket_menu(open_page):
     """A reader clicks the rocket icon and sees "Colab" in the menu."""
-    page = open_page(browser, base_url, f"{CHAPTERS[0]}.html")
+    page = open_page(f"{CHAPTERS[0]}.html")
     page.click(".dropdown-launch-buttons button")
     link = page.locator(f'.dropdown-launch-buttons a[href^="{COLAB_PREFIX}"]')
     link.wait_for(state="visible")
@@ -301,9 +225,9 @@ def test_colab_button_opens_from_the_rocket_menu(browser, base_url):
     page.context.close()
 
 
-def test_search_finds_convolution(browser, base_url):
+def test_search_finds_convolution(open_page):
     """Clicking "Search", typing and pressing Enter lists chapters about convolution."""
-    page = open_page(browser, base_url, "intro.html")
+    page = open_page("intro.html")
     page.locator("button.search-button-field:visible").first.click()
     box = page.locator(".bd-search input[name='q']:visible").first
     box.fill("convolution")
@@ -316,8 +240,8 @@ def test_search_finds_convolution(browser, base_url):
     page.context.close()
 
 
-def test_next_links_lead_from_first_to_last_chapter(browser, base_url):
-    page = open_page(browser, base_url, f"{CHAPTERS[0]}.html")
+def test_next_links_lead_from_first_to_last_chapter(open_page, base_url):
+    page = open_page(f"{CHAPTERS[0]}.html")
     visited = [CHAPTERS[0]]
     while visited[-1] != CHAPTERS[-1] and len(visited) <= len(CHAPTERS):
         page.click("a.right-next")
@@ -346,12 +270,12 @@ def chapter_with_figures(visits) -> str:
     pytest.skip("no chapter page has a figure yet")
 
 
-def test_figures_readable_in_dark_theme(browser, base_url, visits):
+def test_figures_readable_in_dark_theme(open_page, visits):
     """In the dark theme the page turns dark, and every plot keeps its opaque white card."""
     name = chapter_with_figures(visits)
     shots = os.environ.get("CNN_BOOK_SCREENSHOTS")
     for scheme in ("light", "dark"):
-        page = open_page(browser, base_url, f"{name}.html", color_scheme=scheme)
+        page = open_page(f"{name}.html", color_scheme=scheme)
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         figures = page.locator("main img[src*='_images/']")
         assert figures.count() > 0

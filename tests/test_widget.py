@@ -8,24 +8,28 @@ that leaves 127.0.0.1 is blocked and reported). Checks:
   gives, and every probability within 1e-4 of `model.predict`, for both networks;
 - preprocessing: on the 20 sample digits of chapter 9, the page's 28x28 image matches
   `helpers.digits.preprocess_digit` within PREPROCESS_TOLERANCE, and the digit read agrees;
-- drawing: a 7 and a 1 drawn with pointer events are read as 7 and 1; a dot and an empty
-  area get a message, not a guess; the buttons work from the keyboard; no console error and
-  no request leaving the machine; axe-core finds no serious or critical violation, in the
-  light and the dark theme.
+- drawing: a 7 and a 1 drawn with the mouse are read as 7 and 1; a dot and an empty area get
+  a message, not a guess; the buttons work from the keyboard; no console error and no
+  request leaving the machine; axe-core finds no serious or critical violation, in the
+  light and the dark theme;
+- touch and pen: in a browser context with a touch screen, a 7 and a 1 drawn with Chromium's
+  own touch input and with pen input (the DevTools protocol's Input.dispatchTouchEvent and
+  Input.dispatchMouseEvent with pointerType "pen") are read, with no pointercancel and no
+  scrolling of the page (a control shows that without `touch-action: none` the same finger
+  stroke scrolls the page); a second finger resting on the area draws nothing;
+- chapter 9's notebook drawing area (helpers.canvas): with Colab's kernel bridge played by
+  the test, strokes reach `read_drawing` and its answers show under the area; on the book's
+  page of chapter 9 (no kernel) the area says so, and its PNG download reads as drawn.
 
 Needs `make book` first (it trains the models and exports them for the page). Without
-Chromium the tests are skipped locally and fail in CI.
+Chromium the tests are skipped locally and fail in CI. The server and the browser are
+shared with tests/test_browser.py (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
-import re
-import shutil
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -36,10 +40,6 @@ HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))
 DATA = HTML / "_static" / "digit-widget-data"
 MODELS = Path(os.environ.get("CNN_BOOK_MODELS") or ROOT / "_build" / "models")
 SAMPLES = ROOT / "chapters" / "own_digits"
-IN_CI = bool(os.environ.get("CI"))
-CHROMIUM = os.environ.get("CNN_BOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PAGE = "draw_a_digit.html"
 CLEAR = "button.dw-button:text-is('Clear')"
 N_PARITY = 200
@@ -52,41 +52,10 @@ PROB_TOLERANCE = 1e-4
 PREPROCESS_TOLERANCE = 1e-3
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    if not (HTML / PAGE).is_file():
-        pytest.fail(f"no {PAGE} in {HTML}: run `make book` first")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium; .ci/run does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    if IN_CI:
-        from playwright.sync_api import sync_playwright
-    else:
-        sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(scope="module")
 def manifest():
+    if not (HTML / PAGE).is_file():
+        pytest.fail(f"no {PAGE} in {HTML}: run `make book` first")
     path = DATA / "digit-widget-manifest.json"
     if not path.is_file():
         pytest.fail(f"no {path}: the build did not run _ext/digit_widget.py")
@@ -96,26 +65,9 @@ def manifest():
     return found
 
 
-def open_widget(browser, base_url, color_scheme="light"):
+def open_widget(open_page, color_scheme="light", has_touch=False):
     """The page with its widget ready; problems (console errors, internet requests) in page.problems."""
-    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.problems = []
-    def on_console(message):
-        # Chromium asks for /favicon.ico by itself once the page has loaded; the book has none.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            page.problems.append(f"console error: {message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: page.problems.append(f"uncaught error: {error}"))
-
-    def block_external(route):
-        page.problems.append(f"request to the internet: {route.request.url}")
-        route.abort()
-
-    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://"), block_external)
-    page.goto(base_url + PAGE, wait_until="networkidle")
+    page = open_page(PAGE, color_scheme=color_scheme, has_touch=has_touch, ignore_favicon=True)
     page.evaluate("document.querySelector('.digit-widget').digitWidget.ready")
     page.wait_for_selector(".digit-widget canvas.dw-canvas")
     return page
@@ -132,8 +84,8 @@ def keras_model(name):
 
 
 @pytest.fixture(scope="module")
-def page(browser, base_url, manifest):
-    page = open_widget(browser, base_url)
+def page(open_page, manifest):
+    page = open_widget(open_page)
     yield page
     page.context.close()
 
@@ -185,16 +137,56 @@ SEVEN = [[(60, 55), (220, 55), (130, 245)]]
 ONE = [[(150, 35), (140, 250)]]
 
 
-def draw(page, strokes):
-    """Draw strokes (canvas pixels, 280x280) with the mouse: pointerdown, pointermoves, pointerup."""
-    box = page.locator(".dw-canvas").bounding_box()
+def viewport_points(page, stroke, steps=15, canvas=".dw-canvas"):
+    """A stroke given in canvas pixels (280x280) as viewport points, `steps` per segment."""
+    box = page.locator(canvas).bounding_box()
     sx, sy = box["width"] / 280, box["height"] / 280
-    for stroke in strokes:
-        page.mouse.move(box["x"] + stroke[0][0] * sx, box["y"] + stroke[0][1] * sy)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy, steps=15)
-        page.mouse.up()
+    points = [stroke[0]]
+    for (x0, y0), (x1, y1) in zip(stroke[:-1], stroke[1:], strict=True):
+        points += [(x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps) for k in range(1, steps + 1)]
+    return [(box["x"] + x * sx, box["y"] + y * sy) for x, y in points]
+
+
+def draw(page, strokes, device="mouse", canvas=".dw-canvas"):
+    """Draw strokes (canvas pixels, 280x280) with the mouse, a finger or a pen.
+
+    mouse: Playwright's mouse (pointerdown, pointermoves, pointerup). touch: Chromium's own
+    touch input through the DevTools protocol (touchStart, touchMoves, touchEnd; the page
+    gets pointer events of type "touch", as from a phone's screen; needs a context with
+    has_touch). pen: mouse input that the protocol marks as a pen (pointer type "pen").
+    """
+    if device == "mouse":
+        for stroke in strokes:
+            first, *rest = viewport_points(page, stroke, steps=1, canvas=canvas)
+            page.mouse.move(*first)
+            page.mouse.down()
+            for x, y in rest:
+                page.mouse.move(x, y, steps=15)
+            page.mouse.up()
+        return
+    cdp = page.context.new_cdp_session(page)
+    try:
+        for stroke in strokes:
+            points = viewport_points(page, stroke, canvas=canvas)
+            if device == "touch":
+                for kind, (x, y) in zip(["touchStart"] + ["touchMove"] * (len(points) - 1), points, strict=True):
+                    finger = {"x": x, "y": y, "id": 1, "radiusX": 4, "radiusY": 4, "force": 1}
+                    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [finger]})
+                cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            elif device == "pen":
+                pen = {"pointerType": "pen", "button": "left", "force": 0.5}
+                (x, y), last = points[0], points[-1]
+                cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y, "pointerType": "pen"})
+                cdp.send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": x, "y": y, "buttons": 1,
+                                                      "clickCount": 1, **pen})
+                for x, y in points[1:]:
+                    cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y, "buttons": 1, **pen})
+                cdp.send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": last[0], "y": last[1],
+                                                      "buttons": 0, "clickCount": 1, **pen})
+            else:
+                raise ValueError(f"device should be 'mouse', 'touch' or 'pen'; got {device!r}")
+    finally:
+        cdp.detach()
 
 
 def status(page):
@@ -214,6 +206,98 @@ def test_drawn_digits_are_read_and_clear_empties(page, network):
     assert "empty" in status(page)
     assert page.locator(".dw-best").count() == 0
     assert page.evaluate("document.querySelector('.digit-widget').digitWidget.result") is None
+    assert page.problems == []
+
+
+#: Records, on the drawing area, the type of each pointer that went down and every
+#: pointercancel (what a browser sends when it takes a touch over to scroll the page).
+POINTER_LOG_JS = """() => {
+    const canvas = document.querySelector('.dw-canvas');
+    window.pointerLog = {down: [], cancelled: 0};
+    canvas.addEventListener('pointerdown', e => window.pointerLog.down.push(e.pointerType));
+    canvas.addEventListener('pointercancel', () => window.pointerLog.cancelled++);
+    canvas.scrollIntoView({block: 'center'});
+}"""
+
+
+@pytest.fixture(scope="module")
+def touch_page(open_page, manifest):
+    """The widget in a browser context with a touch screen (as a phone or a tablet)."""
+    page = open_widget(open_page, has_touch=True)
+    page.evaluate(POINTER_LOG_JS)
+    yield page
+    page.context.close()
+
+
+def draw_and_read(page, strokes, device):
+    """Clear, draw `strokes` with `device`: (status line, pointer types that went down,
+    pointercancels, how far the page scrolled meanwhile)."""
+    page.click(CLEAR)
+    page.evaluate("window.pointerLog.down = []; window.pointerLog.cancelled = 0")
+    before = page.evaluate("window.scrollY")
+    draw(page, strokes, device)
+    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+    log = page.evaluate("window.pointerLog")
+    return status(page), log["down"], log["cancelled"], page.evaluate("window.scrollY") - before
+
+
+@pytest.mark.parametrize("device", ["touch", "pen"])
+def test_digits_drawn_with_a_finger_or_a_pen_are_read(touch_page, device):
+    """A 7 and a 1 drawn with touch or pen input are read, and the page does not scroll."""
+    page = touch_page
+    assert page.evaluate("document.scrollingElement.scrollHeight > window.innerHeight + 200"), \
+        "the page should be long enough to scroll, or a scroll could not show"
+    assert page.evaluate("window.scrollY") > 0
+    for digit, strokes in ((7, SEVEN), (1, ONE)):
+        said, down, cancelled, scrolled = draw_and_read(page, strokes, device)
+        assert f"reads a {digit}," in said, (device, said)
+        assert down == [device] * len(strokes)
+        assert cancelled == 0 and scrolled == 0
+    assert page.problems == []
+
+
+def test_the_scroll_check_fails_when_touch_scrolls_the_page(touch_page):
+    """The check above can fail: with the browser's default touch-action, the same finger
+    stroke scrolls the page and the browser cancels the pointer."""
+    page = touch_page
+    page.evaluate("document.querySelector('.dw-canvas').style.touchAction = 'auto'")
+    try:
+        page.click(CLEAR)
+        page.evaluate("window.pointerLog.down = []; window.pointerLog.cancelled = 0")
+        before = page.evaluate("window.scrollY")
+        draw(page, ONE, "touch")
+        page.wait_for_function(f"window.scrollY !== {before}", timeout=5_000)
+        assert page.evaluate("window.pointerLog.cancelled") == 1
+    finally:
+        page.evaluate("document.querySelector('.dw-canvas').style.touchAction = ''")
+        page.evaluate("document.querySelector('.dw-canvas').scrollIntoView({block: 'center'})")
+
+
+def test_a_second_finger_does_not_draw(touch_page):
+    """While one finger draws a 7, a second one resting on the area (a palm, a thumb)
+    leaves no ink and does not break the stroke."""
+    page = touch_page
+    page.click(CLEAR)
+    first = viewport_points(page, SEVEN[0])
+    rest = viewport_points(page, [(250, 250)])[0]
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [
+            {"x": first[0][0], "y": first[0][1], "id": 1}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [
+            {"x": first[0][0], "y": first[0][1], "id": 1}, {"x": rest[0], "y": rest[1], "id": 2}]})
+        for x, y in first[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+                {"x": x, "y": y, "id": 1}, {"x": rest[0], "y": rest[1], "id": 2}]})
+        # The protocol lifts every finger missing from the list: first the drawing one, then the other.
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": rest[0], "y": rest[1], "id": 2}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        cdp.detach()
+    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+    assert "reads a 7," in status(page)
+    grey_at_rest = page.evaluate("document.querySelector('.dw-canvas').getContext('2d').getImageData(250, 250, 1, 1).data[0]")
+    assert grey_at_rest == 255, "the second finger drew"
     assert page.problems == []
 
 
@@ -242,10 +326,10 @@ def test_keyboard_loads_a_sample_and_switches_network(page, manifest):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violation(browser, base_url, manifest, scheme):
+def test_no_serious_accessibility_violation(open_page, manifest, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = open_widget(browser, base_url, color_scheme=scheme)
+    page = open_widget(open_page, color_scheme=scheme)
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     draw(page, SEVEN)
     page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
@@ -255,5 +339,69 @@ def test_no_serious_accessibility_violation(browser, base_url, manifest, scheme)
     bad = [(v["id"], v["impact"], v["help"]) for v in results.response["violations"]
            if v["impact"] in ("serious", "critical")]
     assert bad == []
+    assert page.problems == []
+    page.context.close()
+
+
+# --- Chapter 9's drawing area for the notebook (helpers.canvas) ------------------------------
+
+#: Colab's side of the drawing area, played by the test: `google.colab.kernel.invokeFunction`
+#: hands the payload to Python (here `window.readDrawing`, exposed by Playwright) and answers
+#: with what the registered function returned, as Colab does ({data: {"application/json": ...}}).
+FAKE_COLAB_JS = """window.google = {colab: {kernel: {invokeFunction: (name, args, kwargs) => {
+    window.colabCalls = (window.colabCalls || []).concat([name]);
+    return window.readDrawing(args[0]).then(json => ({data: {"application/json": json}}));
+}}}};"""
+
+
+def test_notebook_drawing_area_in_colab_reads_a_7_and_a_1(browser):
+    """In Colab (its kernel bridge played by the test), strokes drawn with a finger and a pen
+    reach `read_drawing` with the trained network, and its answers appear under the area."""
+    from helpers.canvas import CALLBACK_NAME, drawing_area, read_drawing
+
+    model = keras_model("seed_cnn")
+    context = browser.new_context(has_touch=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.expose_function("readDrawing", lambda payload: read_drawing(payload, model).to_json())
+    page.add_init_script(FAKE_COLAB_JS)
+    html = f"<!doctype html><html lang='en'><body><main>{drawing_area()._repr_html_()}</main></body></html>"
+    page.route("http://127.0.0.1/cell-output.html", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto("http://127.0.0.1/cell-output.html")  # answered by the route: no server, no request
+    area = "#cnn-book-drawing-area"
+    assert "reads it when you lift the pen" in page.locator(f"{area} .cb-status").inner_text()
+    for digit, strokes, device in ((7, SEVEN, "touch"), (1, ONE, "pen")):
+        page.click(f"{area} .cb-clear")
+        draw(page, strokes, device, canvas=f"{area} .cb-pad")
+        page.wait_for_function(f"document.querySelector('{area} .cb-status').textContent.includes('reads a')")
+        assert f"The network reads a {digit}," in page.locator(f"{area} .cb-status").inner_text()
+        assert f"{digit}: " in page.locator(f"{area} .cb-probs").inner_text()
+        seen = page.evaluate(f"Array.from(document.querySelector('{area} .cb-seen').getContext('2d')"
+                             ".getImageData(0, 0, 28, 28).data).filter((v, i) => i % 4 === 0 && v < 128).length")
+        assert seen > 20 and page.locator(f"{area} .cb-seen").is_visible(), "the 28x28 image the model saw is shown"
+    assert page.evaluate("window.colabCalls") == [CALLBACK_NAME] * (len(SEVEN) + len(ONE))
+    assert problems == []
+    context.close()
+
+
+def test_chapter_9_page_offers_the_drawing_as_a_png_that_reads_as_drawn(open_page, manifest, tmp_path):
+    """Outside Colab (here, the book's page of chapter 9) the area says no kernel answers,
+    and its PNG download, read by `read_drawing` with the trained network, gives the digit."""
+    from helpers.canvas import file_to_data_url, read_drawing
+
+    page = open_page("chapters/09_your_own_digit.html", has_touch=True, ignore_favicon=True)
+    area = "#cnn-book-drawing-area"
+    page.locator(f"{area} .cb-pad").scroll_into_view_if_needed()
+    assert "No Python kernel answers" in page.locator(f"{area} .cb-status").inner_text()
+    draw(page, SEVEN, "touch", canvas=f"{area} .cb-pad")
+    assert not page.locator(f"{area} .cb-seen").is_visible()  # no model has seen anything here
+    with page.expect_download() as download:
+        page.click(f"{area} .cb-download")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "drawing.png"
+    assert read_drawing(file_to_data_url(path), keras_model("seed_cnn")).digit == 7
     assert page.problems == []
     page.context.close()
