@@ -95,7 +95,8 @@ def model(value: Any, name: str = "model") -> Any:
     """Return `value` if it looks like a Keras model; explain the usual mix-ups otherwise:
     the ``(model, history)`` pair, a recipe or its name, a history, a builder not called."""
     if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
-        raise TypeError(f"{name} should be a Keras model; got a (model, history) pair: {UNPACK}.")
+        raise TypeError(f"{name} should be a Keras model; got the (model, history) tuple that train_or_load "
+                        f"returns: {UNPACK}.")
     if isinstance(value, str):
         raise TypeError(
             f"{name} should be a Keras model; got the string {value!r}. A recipe's name is not its model: "
@@ -251,3 +252,12 @@ def load_npz(path: Any, expected: Any, what: str) -> dict[str, np.ndarray]:
     if missing:
         raise ValueError(f"{file} lacks the arrays {missing} (it holds {sorted(arrays)}); {wanted}.")
     return arrays
+
+
+def digit(value: Any, name: str) -> int:
+    """`value` as an int if it is a whole number 0-9 (a class, a label); else TypeError/ValueError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} should be a digit 0-9 (an int); got {describe(value)}.")
+    if not 0 <= int(value) <= 9:
+        raise ValueError(f"{name} should be a digit 0-9; got {int(value)}.")
+    return int(value)

@@ -454,7 +454,7 @@ def digit_strokes(digit: int) -> list[list[tuple[float, float]]]:
         8: [_arc(0.5, 0.26, 0.23, 0.24, 90, 450, 30), _arc(0.5, 0.73, 0.29, 0.26, -90, 270, 30)],
         9: [_arc(0.5, 0.3, 0.28, 0.29, 0, 360, 30) + [(0.78, 0.3), (0.72, 1.0)]],
     }
-    return strokes[_v.whole(digit, "digit", minimum=0, maximum=9)]
+    return strokes[_v.digit(digit, "digit")]
 
 
 def draw_digit(digit: int, height: int, width: int, rng: np.random.Generator, pen: float = 0.11) -> np.ndarray:
