@@ -99,7 +99,8 @@ def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
         raise TypeError(f"path should be the file name of mnist.npz (a str or Path); got {_v.describe(path)}.")
     path = Path(path).expanduser()
     if not path.is_file():
-        raise ValueError(f"{MNIST_ENV_VAR} points at {path}, which is not a file. {HOW_TO_GET_MNIST}")
+        raise ValueError(f"{path} is not a file; expected the path of a copy of mnist.npz, as "
+                         f"{MNIST_ENV_VAR} names it. {HOW_TO_GET_MNIST}")
     arrays = _v.load_npz(path, EXPECTED_SHAPES, "MNIST .npz file")
     validate_mnist(arrays, source=str(path))
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
