@@ -176,6 +176,7 @@ def model_spec(model: keras.Model) -> tuple[list[dict[str, Any]], dict[str, np.n
             spec["weights"] = {}
             for role, array in arrays.items():
                 key = f"{spec['name']}/{role}"
+                _v.finite(array, f"the weights {key}")
                 arrays_out[key] = np.asarray(array, dtype=np.float32)
                 spec["weights"][role] = key
         layers_out.append(spec)

@@ -58,7 +58,8 @@ def first_layer_filters(model: keras.Model) -> np.ndarray:
     Each kernel is the small grid of weights slid over the grey input (one channel), so it
     can be drawn as a tiny image. Chapter 8.
     """
-    layer = model.get_layer(conv_layer_names(model)[0])
+    first = conv_layer_names(model)[0]
+    layer = model.get_layer(first)
     kernel = np.asarray(layer.get_weights()[0])  # (height, width, in_channels, filters)
     if kernel.shape[2] != 1:
         raise ValueError(f"the first convolution should see one grey channel; its kernel is {kernel.shape}.")
