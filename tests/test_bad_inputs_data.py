@@ -10,7 +10,6 @@ import zipfile
 
 import numpy as np
 import pytest
-
 from bad_inputs import expect
 
 from helpers import data

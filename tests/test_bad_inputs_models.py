@@ -4,7 +4,6 @@ that are not three filter counts, a (model, history) tuple or a recipe's name (i
 from __future__ import annotations
 
 import pytest
-
 from bad_inputs import expect
 
 from helpers import models as m
