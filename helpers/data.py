@@ -138,6 +138,8 @@ def check_images(images: np.ndarray, *, scaled: bool | None = None, name: str = 
     their values); with ``scaled=False`` values in 0-255. NaN and infinity are refused with
     their index; a list is read as an array; booleans and text are refused.
     """
+    if scaled is not None:
+        _v.flag(scaled, "scaled")
     images = _v.as_array(images, name)
     if images.ndim not in (3, 4) or images.shape[1:3] != (28, 28) or (
         images.ndim == 4 and images.shape[3] != 1

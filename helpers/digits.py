@@ -417,6 +417,7 @@ def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> Any:
     axes = np.ravel(axes)
     if len(axes) != len(stages):
         raise ValueError(f"expected one Axes per stage ({len(stages)}); got {len(axes)}.")
+    axes = [_v.axes(ax, "each of axes") for ax in axes]
     for index, (ax, (name, image)) in enumerate(zip(axes, stages.items(), strict=True)):
         ax.imshow(image, cmap="gray" if index == 0 else "gray_r", vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(f"{name}\n{image.shape[0]}×{image.shape[1]}", fontsize=9)

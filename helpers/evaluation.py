@@ -1,7 +1,8 @@
 """Judging a classifier: confusion matrix, per-class scores and its mistakes (chapter 6).
 
 Everything here is plain NumPy on arrays of labels and probabilities, so it works for any
-model. Each function checks its input and raises ValueError saying what it expected.
+model. Each function checks its input and raises ValueError (or TypeError, for a wrong kind of
+argument) saying what it expected; NaN and infinity are named with their index.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The book's plots: digits, data summaries, kernels, feature maps and probabilities.
 
-Every function is pure: it checks its input (a `ValueError` says what was expected and what
+Every function is pure: it checks its input (a `ValueError` or `TypeError` says what was expected and what
 came), draws on the `ax` (or `axes`) it is given, creating one only when none is given, and
 returns what it drew on. Nothing is shown or saved here: the notebook displays the figure.
 Digits are drawn as dark ink on white paper (the book's ``gray_r`` colour map), so pixel value
@@ -43,6 +43,7 @@ def _as_digit(image: np.ndarray, name: str = "image") -> np.ndarray:
     if image.shape not in ((28, 28), (28, 28, 1)):
         hint = " For one digit of a batch, take images[i]." if image.ndim in (3, 4) and image.shape[1:3] == (28, 28) else ""
         raise ValueError(f"{name} should be one digit of shape (28, 28) or (28, 28, 1); got {image.shape}.{hint}")
+    _v.finite(image, name)  # first, so a NaN is named by its (row, column)
     check_images(image[np.newaxis], name=name)
     return image.reshape(28, 28)
 

@@ -39,6 +39,7 @@ CASES = [
     ("images ragged", lambda: data.check_images([[1, 2], [3]]), ValueError, r"rows of different lengths"),
     ("images of text", lambda: data.check_images([["a"] * 28] * 28), ValueError, r"should hold numbers"),
     ("images negative raw", lambda: data.check_images(X - 1.0, scaled=False), ValueError, r"pixels 0-255"),
+    ("images scaled string", lambda: data.check_images(X, scaled="yes"), TypeError, r"scaled should be True or False"),
     ("images function", lambda: data.check_images(np.zeros), TypeError, r"forget to call it"),
     # check_labels
     ("labels one-hot", lambda: data.check_labels(np.eye(10)), ValueError, r"one-hot.*argmax"),

@@ -35,7 +35,7 @@ def _figure():
 
 CASES = [
     # one digit
-    ("digit NaN", lambda: pl.show_digit(NAN_DIGIT), ValueError, r"contains NaN at index \(0, 14, 2\)"),
+    ("digit NaN", lambda: pl.show_digit(NAN_DIGIT), ValueError, r"image contains NaN at index \(14, 2\)"),
     ("digit batch", lambda: pl.show_digit(IMAGES), ValueError, r"one digit.*take images\[i\]"),
     ("digit flat", lambda: pl.show_digit(DIGIT.ravel()), ValueError, r"shape \(28, 28\) or \(28, 28, 1\)"),
     ("digit None", lambda: pl.show_digit(None), TypeError, r"image should be an array"),
