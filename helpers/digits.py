@@ -13,8 +13,9 @@ none of those things, so before the model sees it we repeat MNIST's steps:
 5. `center_by_mass`: place it in 28x28 with its centre of mass at (14, 14).
 
 `preprocess_digit` runs all five. Bad input (an empty or blank image, a file that is not an
-image, an image too small or too large to be a digit, a wrong dtype or shape) raises a
-ValueError saying what was expected and what came, before TensorFlow ever sees it.
+image, an image too small or too large to be a digit, a wrong dtype or shape, NaN) raises a
+ValueError saying what was expected and what came, before TensorFlow ever sees it; an argument
+of the wrong kind (a seed where a Generator is expected, a fractional count) a TypeError.
 
 The second half of the module draws the sample digits the book ships (`make_sample_digits`).
 """

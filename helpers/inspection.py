@@ -2,7 +2,10 @@
 
 Introduced in chapter 8. The functions take a Keras model whose input is (28, 28, 1) digits
 in [0, 1] (the book's networks) and one digit as (28, 28), (28, 28, 1) or (1, 28, 28, 1).
-TensorFlow and Keras are imported inside the functions.
+TensorFlow and Keras are imported inside the functions. Every function that takes a model
+checks it first: the ``(model, history)`` tuple `train_or_load` returns, a recipe or its name,
+a model of other inputs and (for scores, saliency and Grad-CAM) a model not ending in a Dense
+layer are each refused with a sentence, as is Grad-CAM on a layer that has no map of cells.
 """
 
 from __future__ import annotations
