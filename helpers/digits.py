@@ -290,7 +290,7 @@ def fit_in_box(crop: np.ndarray, box: int = MNIST_BOX) -> np.ndarray:
     from PIL import Image
 
     crop = _check_2d(crop, "crop")
-    box = _v.whole(box, "box", minimum=None)
+    box = _v.whole(box, "box", minimum=None, maximum=WORK_SIDE)
     if crop.max() <= 0:
         raise ValueError("the crop holds no ink (all zeros); expected white ink on black.")
     height, width = box_size(*crop.shape, box=box)
@@ -332,7 +332,7 @@ def center_by_mass(
     [0, 1]. Introduced in chapter 9.
     """
     boxed = _check_2d(boxed, "boxed")
-    size = _v.whole(size, "size")
+    size = _v.whole(size, "size", maximum=WORK_SIDE)
     if isinstance(center, (str, bytes)) or not hasattr(center, "__len__") or len(center) != 2:
         raise TypeError(f"center should be a (row, column) pair such as (14.0, 14.0); got {_v.describe(center)}.")
     center = (_v.number(center[0], "center[0]"), _v.number(center[1], "center[1]"))

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     import keras
     from matplotlib.axes import Axes
 
+#: Images per gradient computation in `gradient_mask` (the mask is the same in any batching).
+GRADIENT_BATCH = 1024
+#: Largest image side `visible_mask` and `registered_upsample` make (the book's are 28).
+MAX_SIDE = 4096
+
 
 def as_batch_of_one(image: np.ndarray) -> np.ndarray:
     """One digit as float32 (1, 28, 28, 1), checked to be in [0, 1] (chapter 8).
@@ -178,7 +183,7 @@ def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
     valid 3x3 convolutions and 2x2 poolings (the article's network) that is rows and columns
     0-21, and the bottom and right 6-pixel band (300 pixels) is never read. Chapter 8.
     """
-    size = _v.whole(size, "size")
+    size = _v.whole(size, "size", maximum=MAX_SIDE)
     steps = [(window, stride) for _, window, stride in layer_steps(model)]
     if not steps:
         raise ValueError(f"the model {model.name!r} has no convolution or pooling layer.")
@@ -203,22 +208,30 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
     model = _scoring_model(model)
     check_images(images, scaled=True, name="images")
     _v.nonempty(np.asarray(images), "images")
-    if layer_name is not None:
+    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+    if layer_name is None:
+        def target_of(x: Any) -> Any:
+            return tf.reduce_sum(class_scores(model, x))
+    else:
         _v.text(layer_name, "layer_name")
-        if cell is not None:
-            cell = _v.pair(cell, "cell")
-    x = tf.convert_to_tensor(np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1))
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        if layer_name is None:
-            target = tf.reduce_sum(class_scores(model, x))
-        else:
-            if cell is None:
-                raise ValueError("with a layer_name, give the cell (row, col) of its map.")
-            out = feature_model(model, [layer_name])(x, training=False)
-            target = tf.reduce_sum(out[:, cell[0], cell[1], :])
-    gradient = tape.gradient(target, x).numpy()[..., 0]
-    return np.abs(gradient).max(axis=0) > 0
+        if cell is None:
+            raise ValueError("with a layer_name, give the cell (row, col) of its map.")
+        row, col = _v.pair(cell, "cell")
+        features = feature_model(model, [layer_name])
+        shape = tuple(features.outputs[0].shape[1:])
+        if len(shape) != 3 or not (row < shape[0] and col < shape[1]):
+            raise ValueError(f"cell should be a (row, col) of {layer_name!r}'s map, of shape {shape}; got ({row}, {col}).")
+
+        def target_of(x: Any) -> Any:
+            return tf.reduce_sum(features(x, training=False)[:, row, col, :])
+    seen = np.zeros((28, 28), dtype=bool)
+    for start in range(0, len(images), GRADIENT_BATCH):  # in batches: 60,000 at once would fill the memory
+        x = tf.convert_to_tensor(images[start : start + GRADIENT_BATCH])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            target = target_of(x)
+        seen |= np.abs(tape.gradient(target, x).numpy()[..., 0]).max(axis=0) > 0
+    return seen
 
 
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
@@ -335,7 +348,7 @@ def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size:
     """
     cells = _v.as_array(cells, "cells")
     first_centre = _v.number(first_centre, "first_centre")
-    jump, size = _v.whole(jump, "jump", minimum=None), _v.whole(size, "size")
+    jump, size = _v.whole(jump, "jump", minimum=None), _v.whole(size, "size", maximum=MAX_SIDE)
     if cells.ndim != 2 or 0 in cells.shape or jump < 1:
         raise ValueError(f"expected a 2-D map and a jump of at least 1; got {cells.shape} and {jump}.")
     _v.finite(cells, "cells")
@@ -451,7 +464,8 @@ def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normaliz
 
     With ``normalize=True`` each map is scaled to [0, 1] on its own (a map that is all zero
     stays zero), so weak and strong maps both show their pattern. `ncols` defaults to a
-    near-square grid. Returns an array of shape (rows*(h+pad)-pad, ncols*(w+pad)-pad).
+    near-square grid and is at most the number of maps; `pad` is 0 to 10 pixels. Returns an
+    array of shape (rows*(h+pad)-pad, ncols*(w+pad)-pad).
     Chapter 8.
     """
     maps = _v.as_array(maps, "maps")
@@ -461,9 +475,9 @@ def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normaliz
     maps = maps.astype(np.float32)
     height, width, count = maps.shape
     ncols = int(np.ceil(np.sqrt(count))) if ncols is None else _v.whole(ncols, "ncols", minimum=None)
-    pad, normalize = _v.whole(pad, "pad", minimum=0), _v.flag(normalize, "normalize")
-    if ncols < 1:
-        raise ValueError(f"ncols should be at least 1; got {ncols}.")
+    pad, normalize = _v.whole(pad, "pad", minimum=0, maximum=10), _v.flag(normalize, "normalize")
+    if not 1 <= ncols <= count:
+        raise ValueError(f"ncols should be at least 1 and at most the number of maps, {count}; got {ncols}.")
     nrows = int(np.ceil(count / ncols))
     mosaic = np.full((nrows * (height + pad) - pad, ncols * (width + pad) - pad), np.nan, np.float32)
     for k in range(count):

@@ -138,6 +138,12 @@ def digit_mosaic(images: np.ndarray, labels: np.ndarray, per_class: int = 8, pad
     per_class, pad = _v.whole(per_class, "per_class", minimum=None), _v.whole(pad, "pad", minimum=None)
     if per_class < 1 or pad < 0:
         raise ValueError(f"per_class should be >= 1 and pad >= 0; got {per_class} and {pad}.")
+    found = np.bincount(labels, minlength=10)
+    if found.min() < per_class:  # before the mosaic is allocated: a huge per_class would fill the memory
+        digit = int(np.argmin(found))
+        raise ValueError(f"need {per_class} examples of each digit; the digit {digit} has {found[digit]}.")
+    if pad > 28:
+        raise ValueError(f"pad should be at most 28 blank pixels; got {pad}.")
     images = np.asarray(images).reshape(len(images), 28, 28)
     cell = 28 + pad
     mosaic = np.zeros((10 * cell, per_class * cell), dtype=images.dtype)
@@ -221,7 +227,7 @@ def plot_pixel_histogram(
         raise ValueError("images should hold at least one image; got none.")
     if values.min() < 0:
         raise ValueError(f"pixel values should not be negative; got a minimum of {values.min()}.")
-    bins, log = _v.whole(bins, "bins", minimum=None), _v.flag(log, "log")
+    bins, log = _v.whole(bins, "bins", minimum=None, maximum=1024), _v.flag(log, "log")
     if bins < 1:
         raise ValueError(f"bins should be at least 1; got {bins}.")
     top = _pixel_top(values)
@@ -392,7 +398,9 @@ def _layer_kind(name: str) -> str:
 
 def _check_layers(layers: list) -> list[tuple[str, tuple[int, ...], int]]:
     if not isinstance(layers, (list, tuple)) or not layers:
-        raise ValueError(f"layers should be a non-empty list of (name, shape, params); got {layers!r}.")
+        raise ValueError(f"layers should be a non-empty list of (name, shape, params); got {_v.describe(layers)}.")
+    if len(layers) > 2 * MAX_PANELS:
+        raise ValueError(f"plot_network draws at most {2 * MAX_PANELS} layers in one row; got {len(layers)}.")
     checked = []
     for entry in layers:
         if not (isinstance(entry, (list, tuple)) and len(entry) == 3):

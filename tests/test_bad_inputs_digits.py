@@ -46,6 +46,8 @@ CASES = [
     ("fit box fraction", lambda: d.fit_in_box(GRAY, box=20.5), TypeError, r"box should be a whole number"),
     ("fit box zero", lambda: d.fit_in_box(GRAY, box=0), ValueError, r"must be positive"),
     ("fit range", lambda: d.fit_in_box(GRAY * 2), ValueError, r"in \[0, 1\]; got values from 0 to 2"),
+    ("fit box huge", lambda: d.fit_in_box(GRAY, box=10**6), ValueError, r"box should be at most 1024"),
+    ("center size huge", lambda: d.center_by_mass(GRAY[:20, :20], size=10**6), ValueError, r"size should be at most"),
     ("box_size string", lambda: d.box_size("10", 5), TypeError, r"height should be a whole number"),
     ("box_size negative", lambda: d.box_size(10, -5), ValueError, r"must be positive"),
     ("box_size None", lambda: d.box_size(10, 5, box=None), TypeError, r"box should be a whole number"),

@@ -133,6 +133,12 @@ CASES = [
     ("gradient no cell", lambda: ins.gradient_mask(seed(), DIGIT[None], "conv2d_1"), ValueError, r"give the cell"),
     ("gradient cell string", lambda: ins.gradient_mask(seed(), DIGIT[None], "conv2d_1", "a1"), TypeError, r"cell"),
     ("gradient layer number", lambda: ins.gradient_mask(seed(), DIGIT[None], 3, (0, 0)), TypeError, r"layer_name"),
+    ("gradient cell outside", lambda: ins.gradient_mask(seed(), DIGIT[None], "conv2d_2", (30, 0)), ValueError,
+     r"\(row, col\) of 'conv2d_2'.*\(11, 11, 64\)"),
+    ("visible huge", lambda: ins.visible_mask(seed(), 10**6), ValueError, r"size should be at most 4096"),
+    ("upsample huge", lambda: ins.registered_upsample(HEAT, 1.0, 1, size=10**6), ValueError, r"at most 4096"),
+    ("tile ncols huge", lambda: ins.tile_maps(MAPS, ncols=10**9), ValueError, r"at most the number of maps, 4"),
+    ("tile pad huge", lambda: ins.tile_maps(MAPS, pad=10**6), ValueError, r"pad should be at most 10"),
     ("scores uint8", lambda: ins.class_scores(seed(), (DIGIT[None] * 255).astype(np.uint8)), ValueError, r"uint8"),
     ("scores training", lambda: ins.class_scores(seed(), DIGIT[None], training="no"), TypeError, r"True or False"),
     # steps arithmetic
@@ -202,3 +208,13 @@ def test_good_inputs_still_work():
     assert ins.tile_maps(MAPS, ncols=np.int64(2)).shape == (11, 11)
     ins.show_heatmap(DIGIT, ins.saliency_map(model, DIGIT), plt.gca(), visible=ins.visible_mask(model))
     plt.close("all")
+
+
+def test_gradient_mask_is_the_same_in_batches(monkeypatch):
+    images = np.random.default_rng(1).random((6, 28, 28, 1)).astype(np.float32)
+    whole = ins.gradient_mask(seed(), images)
+    cell = ins.gradient_mask(seed(), images, "conv2d_2", (5, 5))
+    monkeypatch.setattr(ins, "GRADIENT_BATCH", 4)
+    assert np.array_equal(ins.gradient_mask(seed(), images), whole)
+    assert np.array_equal(ins.gradient_mask(seed(), images, "conv2d_2", np.array([5, 5])), cell)
+    assert not whole[22:, :].any() and not cell[:10].any()  # what the architecture cannot see stays False

@@ -103,6 +103,11 @@ CASES = [
     ("network shape zero", lambda: pl.plot_network([("conv", (0, 26, 25), 250)]), ValueError, r"all positive"),
     ("network empty", lambda: pl.plot_network([]), ValueError, r"non-empty list"),
     ("network pairs", lambda: pl.plot_network([("conv", (26, 26, 25))]), ValueError, r"\(name, shape, params\) triple"),
+    ("network 1000 layers", lambda: pl.plot_network([("d", (10,), 0)] * 1000), ValueError, r"at most 32 layers"),
+    ("mosaic huge per_class", lambda: pl.digit_mosaic(IMAGES, LABELS, per_class=10**9), ValueError,
+     r"need 1000000000 examples"),
+    ("mosaic huge pad", lambda: pl.digit_mosaic(IMAGES, LABELS, per_class=1, pad=10**6), ValueError, r"at most 28"),
+    ("histogram huge bins", lambda: pl.plot_pixel_histogram(IMAGES, bins=10**9), ValueError, r"at most 1024"),
     ("network input 2-D", lambda: pl.plot_network([("d", (10,), 0)], input_shape=(28, 28)), TypeError, r"input_shape"),
     ("network input zero", lambda: pl.plot_network([("d", (10,), 0)], input_shape=(28, 0, 1)), ValueError, r"at least 1"),
     # history and confusion matrix
