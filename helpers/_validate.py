@@ -243,6 +243,8 @@ def load_npz(path: Any, expected: Any, what: str) -> dict[str, np.ndarray]:
         try:
             with np.load(file, allow_pickle=False) as npz:
                 arrays = {key: npz[key] for key in npz.files}
+            if not all(isinstance(array, np.ndarray) for array in arrays.values()):
+                reason = "it is a zip archive of other files, not of .npy arrays"
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError, KeyError) as error:
             reason = ("it holds Python objects, which are never loaded" if "pickle" in str(error)
                       else "it is damaged or truncated")

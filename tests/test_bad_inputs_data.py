@@ -113,6 +113,12 @@ def _damaged_compressed(path):
     path.write_bytes(bytes(raw))
 
 
+def _zip_of_text(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        for key in data.EXPECTED_SHAPES:
+            archive.writestr(key, "1,2,3")
+
+
 FILES = [
     ("damaged compressed", _damaged_compressed, r"damaged or truncated"),
     ("npy as npz", lambda p: p.write_bytes(_npy_bytes(p)), r"single \.npy array"),
@@ -124,6 +130,7 @@ FILES = [
      r"lacks the arrays \['y_test'\]"),
     ("pickled objects", lambda p: np.savez(p, **{**_small_arrays(), "y_test": np.array([object()], dtype=object)}),
      r"Python objects, which are never loaded"),
+    ("zip of text files", _zip_of_text, r"zip archive of other files"),
     ("folder", lambda p: p.mkdir(), r"not a file"),
     ("missing", lambda p: None, r"not a file"),
     ("wrong shapes", lambda p: np.savez(p, **_small_arrays()), r"x_train has shape \(3, 28, 28\), expected"),
