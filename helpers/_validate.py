@@ -22,6 +22,11 @@ def as_array(value: Any, name: str) -> np.ndarray:
     array of objects is a ValueError/TypeError saying what came."""
     if value is None or isinstance(value, (str, bytes, dict)):
         raise TypeError(f"{name} should be an array of numbers; got {describe(value)}.")
+    if hasattr(value, "layers") and hasattr(value, "predict"):
+        raise TypeError(f"{name} should be an array of numbers; got a Keras model: pass what it computes, "
+                        "e.g. model.predict(x_test, verbose=0).")
+    if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
+        raise TypeError(f"{name} should be an array of numbers; got a (model, history) pair: {UNPACK}.")
     if callable(value) and not hasattr(value, "__array__"):
         raise TypeError(f"{name} should be an array of numbers; got the function {getattr(value, '__name__', value)!r} "
                         "(did you forget to call it?).")
@@ -90,7 +95,8 @@ def model(value: Any, name: str = "model") -> Any:
     """Return `value` if it looks like a Keras model; explain the usual mix-ups otherwise:
     the ``(model, history)`` pair, a recipe or its name, a history, a builder not called."""
     if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
-        raise TypeError(f"{name} should be a Keras model; got a (model, history) pair: {UNPACK}.")
+        raise TypeError(f"{name} should be a Keras model; got the (model, history) tuple that train_or_load "
+                        f"returns: {UNPACK}.")
     if isinstance(value, str):
         raise TypeError(
             f"{name} should be a Keras model; got the string {value!r}. A recipe's name is not its model: "
@@ -136,3 +142,124 @@ def describe(value: Any) -> str:
         return f"a {type(value).__name__} of {len(value)} items"
     text = repr(value)
     return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def in_range(array: np.ndarray, name: str, low: float, high: float, hint: str = "") -> None:
+    """Raise ValueError unless every value of `array` is finite and within [low, high].
+
+    NaN and infinity are named with their index first (a comparison with NaN is always
+    False, so a plain min/max check would let them through)."""
+    finite(array, name)
+    if array.size and (array.min() < low or array.max() > high):
+        raise ValueError(f"{name} should lie in [{low:g}, {high:g}]; got values from {array.min():.4g} to "
+                         f"{array.max():.4g}.{' ' + hint if hint else ''}")
+
+
+def nonempty(array: np.ndarray, name: str) -> None:
+    """Raise ValueError if `array` holds no item at all."""
+    if array.size == 0 or (array.ndim and len(array) == 0):
+        raise ValueError(f"{name} is empty (shape {array.shape}); expected at least one item.")
+
+
+def same_length(**arrays: Any) -> None:
+    """Raise ValueError unless every named array has the same length, naming each length."""
+    lengths = {name: len(value) for name, value in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{name} {length:,}" for name, length in lengths.items())
+        raise ValueError(f"{' and '.join(lengths)} should have the same length, one per image; got {listed}.")
+
+
+def choice(value: Any, name: str, options: tuple[str, ...]) -> str:
+    """`value` if it is one of the strings `options`; anything else is a ValueError/TypeError."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} should be one of {', '.join(map(repr, options))}; got {describe(value)}.")
+    if value not in options:
+        raise ValueError(f"{name} should be one of {', '.join(map(repr, options))}; got {value!r}.")
+    return value
+
+
+def flag(value: Any, name: str) -> bool:
+    """`value` as a bool if it is True or False (a NumPy bool too); 'yes', 1 or None are a TypeError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} should be True or False; got {describe(value)}.")
+    return bool(value)
+
+
+def text(value: Any, name: str) -> str:
+    """`value` if it is a string (a title, a label); a number or None is a TypeError."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} should be a string; got {describe(value)}.")
+    return value
+
+
+def axes(value: Any, name: str = "ax") -> Any:
+    """`value` if it is one Matplotlib Axes; a Figure or an array of Axes gets a hint."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(value, Axes):
+        return value
+    if isinstance(value, Figure):
+        raise TypeError(f"{name} should be one Matplotlib Axes; got a Figure: pass fig.gca() or one of fig.axes.")
+    if isinstance(value, (np.ndarray, list, tuple)):
+        raise TypeError(f"{name} should be one Matplotlib Axes; got {describe(value)}: pick one, e.g. axes[0].")
+    raise TypeError(f"{name} should be a Matplotlib Axes (from plt.subplots()); got {describe(value)}.")
+
+
+def pair(value: Any, name: str, minimum: int | None = 0) -> tuple[int, int]:
+    """`value` as a pair of whole numbers (a (row, col) cell, a (start, stop) range)."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name} should be a pair of whole numbers such as (3, 5); got {describe(value)}.")
+    return whole(value[0], f"{name}[0]", minimum), whole(value[1], f"{name}[1]", minimum)
+
+
+def load_npz(path: Any, expected: Any, what: str) -> dict[str, np.ndarray]:
+    """The arrays of the `.npz` file at `path`, loaded without pickles; any damage is a ValueError.
+
+    `what` names the file for the reader ("MNIST .npz file"). A missing file, a folder, a
+    `.npy` or text file under an `.npz` name, an empty, truncated or corrupt archive and a
+    missing key each get a sentence naming the file and the arrays `expected`. NumPy's own
+    advice to load "unsafely" is never passed on: a course must not suggest it."""
+    import zipfile
+    import zlib
+    from pathlib import Path
+
+    file = Path(path).expanduser()
+    wanted = f"expected a .npz archive (numpy.savez) holding the arrays {sorted(expected)}"
+    if not file.exists():
+        raise ValueError(f"no file at {file}; {wanted}.")
+    if not file.is_file():
+        raise ValueError(f"{file} is a folder, not a readable {what}; {wanted}.")
+    with open(file, "rb") as handle:
+        head = handle.read(6)
+    reason = None
+    if head.startswith(b"\x93NUMPY"):
+        reason = "it is a single .npy array, as numpy.save writes"
+    elif not head:
+        reason = "it is empty"
+    elif not head.startswith(b"PK"):
+        reason = "it is not a zip archive: text or another format"
+    if reason is None:
+        try:
+            with np.load(file, allow_pickle=False) as npz:
+                arrays = {key: npz[key] for key in npz.files}
+            if not all(isinstance(array, np.ndarray) for array in arrays.values()):
+                reason = "it is a zip archive of other files, not of .npy arrays"
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError, KeyError) as error:
+            reason = ("it holds Python objects, which are never loaded" if "pickle" in str(error)
+                      else "it is damaged or truncated")
+    if reason is not None:
+        raise ValueError(f"{file} is not a readable {what} ({reason}); {wanted}.")
+    missing = sorted(set(expected) - set(arrays))
+    if missing:
+        raise ValueError(f"{file} lacks the arrays {missing} (it holds {sorted(arrays)}); {wanted}.")
+    return arrays
+
+
+def digit(value: Any, name: str) -> int:
+    """`value` as an int if it is a whole number 0-9 (a class, a label); else TypeError/ValueError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} should be a digit 0-9 (an int); got {describe(value)}.")
+    if not 0 <= int(value) <= 9:
+        raise ValueError(f"{name} should be a digit 0-9; got {int(value)}.")
+    return int(value)

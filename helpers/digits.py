@@ -13,8 +13,9 @@ none of those things, so before the model sees it we repeat MNIST's steps:
 5. `center_by_mass`: place it in 28x28 with its centre of mass at (14, 14).
 
 `preprocess_digit` runs all five. Bad input (an empty or blank image, a file that is not an
-image, an image too small or too large to be a digit, a wrong dtype or shape) raises a
-ValueError saying what was expected and what came, before TensorFlow ever sees it.
+image, an image too small or too large to be a digit, a wrong dtype or shape, NaN) raises a
+ValueError saying what was expected and what came, before TensorFlow ever sees it; an argument
+of the wrong kind (a seed where a Generator is expected, a fractional count) a TypeError.
 
 The second half of the module draws the sample digits the book ships (`make_sample_digits`).
 """
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from helpers import _validate as _v
 
 #: Side of an MNIST image and of the box its ink is scaled into.
 MNIST_SIZE = 28
@@ -89,9 +92,8 @@ def _gray_from_array(array: np.ndarray) -> np.ndarray:
         else:
             array = array.astype(np.float32) / 255.0
     elif np.issubdtype(array.dtype, np.floating):
+        _v.finite(array, "the image")
         array = array.astype(np.float32)
-        if not np.isfinite(array).all():
-            raise ValueError("the image holds NaN or infinite values; expected numbers in [0, 1].")
         low, high = float(array.min()), float(array.max())
         if low < 0 or high > 1:
             hint = " Divide 0-255 pixels by 255 first, or pass them as uint8." if high <= 255 else ""
@@ -198,11 +200,13 @@ def load_grayscale(image: str | os.PathLike | np.ndarray | Any) -> np.ndarray:
 
 
 def _check_2d(image: np.ndarray, name: str) -> np.ndarray:
-    image = np.asarray(image)
+    image = _v.as_array(image, name)
     if image.ndim != 2 or image.size == 0:
         raise ValueError(f"{name} should be a non-empty 2-D grey image (H, W); got shape {image.shape}.")
-    if not np.issubdtype(image.dtype, np.floating) or not np.isfinite(image).all():
-        raise ValueError(f"{name} should hold finite floats in [0, 1]; got dtype {image.dtype}.")
+    if not np.issubdtype(image.dtype, np.floating):
+        hint = " Run load_grayscale first, which scales uint8 pixels to [0, 1]." if image.dtype == np.uint8 else ""
+        raise ValueError(f"{name} should hold floats in [0, 1]; got dtype {image.dtype}.{hint}")
+    _v.finite(image, name)
     if image.min() < 0 or image.max() > 1:
         raise ValueError(f"{name} should be in [0, 1]; got values from {image.min():g} to {image.max():g}.")
     return image.astype(np.float32)
@@ -269,6 +273,7 @@ def box_size(height: int, width: int, box: int = MNIST_BOX) -> tuple[int, int]:
 
     The aspect ratio is kept; the shorter side is rounded and is at least 1 pixel.
     """
+    height, width, box = (_v.whole(v, n, minimum=None) for v, n in ((height, "height"), (width, "width"), (box, "box")))
     if min(height, width, box) < 1:
         raise ValueError(f"height, width and box must be positive; got {height}, {width}, {box}.")
     scale = box / max(height, width)
@@ -285,6 +290,7 @@ def fit_in_box(crop: np.ndarray, box: int = MNIST_BOX) -> np.ndarray:
     from PIL import Image
 
     crop = _check_2d(crop, "crop")
+    box = _v.whole(box, "box", minimum=None, maximum=WORK_SIDE)
     if crop.max() <= 0:
         raise ValueError("the crop holds no ink (all zeros); expected white ink on black.")
     height, width = box_size(*crop.shape, box=box)
@@ -300,9 +306,15 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float]:
 
     Chapter 9. Raises ValueError for an image without ink.
     """
-    image = np.asarray(image, dtype=np.float64)
+    image = _v.as_array(image, "image")
     if image.ndim != 2 or image.size == 0:
         raise ValueError(f"expected a 2-D image (H, W); got shape {image.shape}.")
+    if image.dtype == np.bool_:
+        image = image.astype(np.float64)
+    _v.finite(image, "image")
+    image = image.astype(np.float64)
+    if image.min() < 0:
+        raise ValueError(f"image should hold ink brightness, 0 or more; got a minimum of {image.min():g}.")
     total = image.sum()
     if total <= 0:
         raise ValueError("the image has no ink (all zeros), so no centre of mass.")
@@ -320,6 +332,10 @@ def center_by_mass(
     [0, 1]. Introduced in chapter 9.
     """
     boxed = _check_2d(boxed, "boxed")
+    size = _v.whole(size, "size", maximum=WORK_SIDE)
+    if isinstance(center, (str, bytes)) or not hasattr(center, "__len__") or len(center) != 2:
+        raise TypeError(f"center should be a (row, column) pair such as (14.0, 14.0); got {_v.describe(center)}.")
+    center = (_v.number(center[0], "center[0]"), _v.number(center[1], "center[1]"))
     height, width = boxed.shape
     if height > size or width > size:
         raise ValueError(f"the boxed digit {boxed.shape} does not fit in {size}x{size}.")
@@ -358,6 +374,7 @@ def preprocess_digit(image: str | os.PathLike | np.ndarray | Any, *, for_model: 
     shape (1, 28, 28, 1), ready for ``model.predict``. Bad input raises ValueError.
     Introduced in chapter 9.
     """
+    for_model = _v.flag(for_model, "for_model")
     digit = preprocess_stages(image)["centred 28x28"]
     return digit.reshape(1, MNIST_SIZE, MNIST_SIZE, 1) if for_model else digit
 
@@ -377,6 +394,8 @@ def resize_only(image: str | os.PathLike | np.ndarray | Any) -> np.ndarray:
 
 def label_from_name(path: str | os.PathLike) -> int:
     """The true digit of a sample file, from its name: ``7_paper.jpg`` is a 7 (chapter 9)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path should be a file name such as '7_paper.png'; got {_v.describe(path)}.")
     name = Path(path).name
     if len(name) < 2 or not name[0].isdigit() or name[1] != "_":
         raise ValueError(f"expected a file name like '7_paper.png' (digit, underscore, ...); got {name!r}.")
@@ -389,9 +408,17 @@ def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> Any:
     The first stage is drawn as the picture looks (0 black, 1 white); the others as every
     digit in this book, ink dark on white paper (0 white, 1 black). Returns `axes`. Chapter 9.
     """
+    if not isinstance(stages, dict) or not stages:
+        raise TypeError(f"stages should be the dict preprocess_stages returns; got {_v.describe(stages)}.")
+    for name, image in stages.items():
+        image = _v.as_array(image, f"stage {name!r}")
+        if image.ndim != 2 or image.size == 0:
+            raise ValueError(f"stage {name!r} should be a non-empty 2-D image; got shape {image.shape}.")
+        _v.finite(image, f"stage {name!r}")
     axes = np.ravel(axes)
     if len(axes) != len(stages):
         raise ValueError(f"expected one Axes per stage ({len(stages)}); got {len(axes)}.")
+    axes = [_v.axes(ax, "each of axes") for ax in axes]
     for index, (ax, (name, image)) in enumerate(zip(axes, stages.items(), strict=True)):
         ax.imshow(image, cmap="gray" if index == 0 else "gray_r", vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(f"{name}\n{image.shape[0]}×{image.shape[1]}", fontsize=9)
@@ -429,9 +456,7 @@ def digit_strokes(digit: int) -> list[list[tuple[float, float]]]:
         8: [_arc(0.5, 0.26, 0.23, 0.24, 90, 450, 30), _arc(0.5, 0.73, 0.29, 0.26, -90, 270, 30)],
         9: [_arc(0.5, 0.3, 0.28, 0.29, 0, 360, 30) + [(0.78, 0.3), (0.72, 1.0)]],
     }
-    if digit not in strokes:
-        raise ValueError(f"digit should be 0-9; got {digit!r}.")
-    return strokes[digit]
+    return strokes[_v.digit(digit, "digit")]
 
 
 def draw_digit(digit: int, height: int, width: int, rng: np.random.Generator, pen: float = 0.11) -> np.ndarray:
@@ -443,8 +468,14 @@ def draw_digit(digit: int, height: int, width: int, rng: np.random.Generator, pe
     """
     from PIL import Image, ImageDraw
 
+    height, width = _v.whole(height, "height", minimum=None), _v.whole(width, "width", minimum=None)
     if min(height, width) < MIN_SIDE:
         raise ValueError(f"height and width must be at least {MIN_SIDE}; got {height}, {width}.")
+    if height * width > MAX_PIXELS:
+        raise ValueError(f"height x width should be at most {MAX_PIXELS:,} pixels; got {height}x{width}.")
+    _check_rng(rng)
+    pen = _v.number(pen, "pen", positive=True, maximum=0.5)
+    digit_strokes(digit)
     zoom = 4
     size = rng.uniform(0.45, 0.75) * height
     angle = np.radians(rng.uniform(-12, 12))
@@ -481,8 +512,9 @@ def render_sample(digit: int, style: str, rng: np.random.Generator) -> tuple[Any
     """
     from PIL import Image
 
-    if style not in SAMPLE_STYLES:
-        raise ValueError(f"style should be one of {SAMPLE_STYLES}; got {style!r}.")
+    _v.choice(style, "style", SAMPLE_STYLES)
+    digit_strokes(digit)
+    _check_rng(rng)
     height, width = int(rng.integers(110, 221)), int(rng.integers(110, 221))
     pen = {"pencil": 0.07, "chalk": 0.13}.get(style, 0.11)
     ink = draw_digit(digit, height, width, rng, pen=pen)[..., None]
@@ -511,9 +543,23 @@ def make_sample_digits(folder: str | os.PathLike, seed: int = 0, per_digit: int 
 
     Files are named ``<digit>_<style>.<png|jpg>``; styles cycle through SAMPLE_STYLES so
     each digit comes in different looks. The same seed gives the same pictures.
+    `per_digit` is 1 to 6, the number of styles: more would give two pictures one name, so
+    it is refused (ValueError) before any file is written.
     Used by tools/make_own_digits.py and by chapter 9 when the folder is missing (Colab).
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder should be a folder name (a str or Path); got {_v.describe(folder)}.")
+    seed = _v.whole(seed, "seed", minimum=0)
+    per_digit = _v.whole(per_digit, "per_digit")
+    if per_digit > len(SAMPLE_STYLES):
+        raise ValueError(
+            f"per_digit should be at most {len(SAMPLE_STYLES)}, one picture per style "
+            f"({', '.join(SAMPLE_STYLES)}); got {per_digit}, which would write two pictures under one "
+            "name <digit>_<style>. Nothing was written."
+        )
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder} is a file; expected a folder to draw the sample digits into.")
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     paths = []
@@ -536,6 +582,14 @@ def sample_digit_paths(folder: str | os.PathLike = "own_digits") -> list[Path]:
     In the repository they are in chapters/own_digits; in Colab, where only the helpers
     are installed, the same code draws them again (seed 0). Chapter 9.
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder should be a folder name (a str or Path); got {_v.describe(folder)}.")
     folder = Path(folder)
     paths = sorted(p for p in folder.glob("[0-9]_*") if p.suffix.lower() in IMAGE_SUFFIXES) if folder.is_dir() else []
     return paths or make_sample_digits(folder)
+
+
+def _check_rng(rng: Any) -> None:
+    """Raise TypeError unless `rng` is a NumPy Generator (a seed is a common mix-up)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng should be a NumPy Generator, np.random.default_rng(seed); got {_v.describe(rng)}.")

@@ -1,7 +1,8 @@
 """Judging a classifier: confusion matrix, per-class scores and its mistakes (chapter 6).
 
 Everything here is plain NumPy on arrays of labels and probabilities, so it works for any
-model. Each function checks its input and raises ValueError saying what it expected.
+model. Each function checks its input and raises ValueError (or TypeError, for a wrong kind of
+argument) saying what it expected; NaN and infinity are named with their index.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from helpers import _validate as _v
 from helpers.data import check_labels
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ def check_probabilities(probabilities: np.ndarray, name: str = "probabilities") 
     Each row must hold 10 numbers in [0, 1] that add up to 1 (a softmax output), as
     `model.predict` returns them. Introduced in chapter 6.
     """
-    probabilities = np.asarray(probabilities)
+    probabilities = _v.as_array(probabilities, name)
     if probabilities.ndim != 2 or probabilities.shape[1] != N_CLASSES:
         hint = " (these look like labels: pass what model.predict returns)" if probabilities.ndim == 1 else ""
         raise ValueError(
@@ -33,6 +35,7 @@ def check_probabilities(probabilities: np.ndarray, name: str = "probabilities") 
         )
     if not np.issubdtype(probabilities.dtype, np.floating):
         raise ValueError(f"{name} should be floats in [0, 1]; got dtype {probabilities.dtype}.")
+    _v.finite(probabilities, name)
     if probabilities.size and (probabilities.min() < 0 or probabilities.max() > 1):
         raise ValueError(
             f"{name} should lie in [0, 1]; got values from {probabilities.min():.3g} to "
@@ -52,7 +55,9 @@ def _same_length(a: np.ndarray, b: np.ndarray, names: str) -> None:
 
 def predicted_classes(probabilities: np.ndarray) -> np.ndarray:
     """The most probable class of each row: ``np.argmax(probabilities, axis=1)`` (chapter 6)."""
-    return np.argmax(check_probabilities(probabilities), axis=1).astype(np.int64)
+    probabilities = check_probabilities(probabilities)
+    _v.nonempty(probabilities, "probabilities")
+    return np.argmax(probabilities, axis=1).astype(np.int64)
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -65,17 +70,19 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     y_true = check_labels(y_true, name="y_true")
     y_pred = check_labels(y_pred, name="y_pred")
     _same_length(y_true, y_pred, "y_true and y_pred")
+    _v.nonempty(y_true, "y_true")
     flat = np.bincount(y_true * N_CLASSES + y_pred, minlength=N_CLASSES * N_CLASSES)
     return flat.reshape(N_CLASSES, N_CLASSES).astype(np.int64)
 
 
 def check_confusion_matrix(cm: np.ndarray) -> np.ndarray:
     """Return `cm` as an int array after checking it is a 10x10 table of counts (chapter 6)."""
-    cm = np.asarray(cm)
+    cm = _v.as_array(cm, "the confusion matrix")
     if cm.shape != (N_CLASSES, N_CLASSES):
         raise ValueError(f"a confusion matrix should have shape (10, 10); got {cm.shape}.")
     if not np.issubdtype(cm.dtype, np.number) or cm.dtype == np.bool_:
         raise ValueError(f"a confusion matrix should hold counts; got dtype {cm.dtype}.")
+    _v.finite(cm, "the confusion matrix")
     if cm.min() < 0 or not np.all(cm == np.round(cm)):
         raise ValueError(
             "a confusion matrix should hold whole, non-negative counts "
@@ -129,6 +136,7 @@ def most_confused_pairs(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]
     count of 0 are left out. Introduced in chapter 6.
     """
     cm = check_confusion_matrix(cm)
+    k = _v.whole(k, "k", minimum=None)
     if k < 1:
         raise ValueError(f"k should be a positive number of pairs; got {k}.")
     pairs = [
@@ -157,6 +165,8 @@ def most_confident_mistakes(y_true: np.ndarray, probabilities: np.ndarray, k: in
     y_true = check_labels(y_true, name="y_true")
     probabilities = check_probabilities(probabilities)
     _same_length(y_true, probabilities, "y_true and probabilities")
+    _v.nonempty(y_true, "y_true")
+    k = _v.whole(k, "k", minimum=None)
     if k < 1:
         raise ValueError(f"k should be a positive number of mistakes; got {k}.")
     wrong = misclassified_indices(y_true, np.argmax(probabilities, axis=1))
@@ -174,10 +184,13 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
     """
     from statistics import NormalDist
 
-    if isinstance(n_correct, bool) or isinstance(n, bool) or int(n_correct) != n_correct or int(n) != n:
-        raise TypeError(f"n_correct and n should be whole numbers of images; got {n_correct!r} and {n!r}.")
+    for value in (n_correct, n):
+        if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating))
+                or not np.isfinite(value) or int(value) != value):
+            raise TypeError(f"n_correct and n should be whole numbers of images; got {n_correct!r} and {n!r}.")
     if n < 1 or not 0 <= n_correct <= n:
         raise ValueError(f"need 0 <= n_correct <= n and n >= 1; got n_correct={n_correct}, n={n}.")
+    level = _v.number(level, "level")
     if not 0 < level < 1:
         raise ValueError(f"level should lie strictly between 0 and 1; got {level}.")
     z = NormalDist().inv_cdf(0.5 + level / 2)

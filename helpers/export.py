@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from helpers import _validate as _v
+
 if TYPE_CHECKING:
     import keras
 
@@ -72,11 +74,7 @@ def _pair(value: Any) -> list[int]:
 def _check_model(model: Any) -> None:
     import keras
 
-    if isinstance(model, tuple):
-        raise TypeError(
-            "expected a Keras model; got a tuple (train_or_load returns (model, history): "
-            "pass model, e.g. `model, history = train_or_load(...)`)."
-        )
+    model = _v.model(model)
     if not isinstance(model, keras.Sequential):
         raise TypeError(
             f"expected a keras.Sequential model like the book's networks; got {type(model).__name__}."
@@ -178,6 +176,7 @@ def model_spec(model: keras.Model) -> tuple[list[dict[str, Any]], dict[str, np.n
             spec["weights"] = {}
             for role, array in arrays.items():
                 key = f"{spec['name']}/{role}"
+                _v.finite(array, f"the weights {key}")
                 arrays_out[key] = np.asarray(array, dtype=np.float32)
                 spec["weights"][role] = key
         layers_out.append(spec)
@@ -204,6 +203,8 @@ def export_model(model: keras.Model, folder: str | os.PathLike, name: str, label
     ``input_shape`` [28, 28, 1], ``binary`` (the .bin file's name), ``bytes`` and ``layers``
     (see `model_spec`; each weight is {"offset": bytes, "shape": [...]}).
     """
+    name, label = _v.text(name, "name"), _v.text(label, "label")
+    _check_path(folder, "folder")
     if not name or not all(ch.isalnum() or ch in "_-" for ch in name):
         raise ValueError(f"name should be letters, digits, '_' or '-' (it names files); got {name!r}.")
     layers_out, arrays = model_spec(model)
@@ -229,14 +230,19 @@ def load_export(header_path: str | os.PathLike) -> tuple[dict[str, Any], dict[st
 
     Raises ValueError for a missing, foreign or truncated export.
     """
-    header_path = Path(header_path)
+    header_path = Path(_check_path(header_path, "header_path"))
     try:
-        header = json.loads(header_path.read_text())
-        blob = (header_path.parent / header["binary"]).read_bytes()
+        header = json.loads(header_path.read_text(encoding="utf-8"))
+        if not isinstance(header, dict):
+            raise ValueError(f"it holds a JSON {type(header).__name__}, not an object")
+        blob = (header_path.parent / str(header["binary"])).read_bytes()
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{header_path} is not a readable network export ({error}).") from None
+        raise ValueError(f"{header_path} is not a readable network export ({error}); expected the .json header "
+                         "export_model writes, next to its .bin file.") from None
     if header.get("format") != FORMAT or header.get("version") != FORMAT_VERSION:
         raise ValueError(f"{header_path} is not a {FORMAT} v{FORMAT_VERSION} header.")
+    if not isinstance(header.get("layers"), list) or not isinstance(header.get("bytes"), int):
+        raise ValueError(f"{header_path} is not a readable network export: it lacks its 'layers' list or 'bytes' count.")
     if len(blob) != header["bytes"]:
         raise ValueError(f"{header['binary']} holds {len(blob)} bytes; its header says {header['bytes']}.")
     arrays = {}
@@ -307,10 +313,15 @@ def forward(header: dict[str, Any], arrays: dict[str, np.ndarray], image: np.nda
     `image` is float (28, 28) or (28, 28, 1) in [0, 1], as chapter 3 prepares it. This is the
     same arithmetic, layer by layer, as `_static/digit-widget.js`.
     """
-    image = np.asarray(image, dtype=np.float64)
+    if not isinstance(header, dict) or not isinstance(header.get("layers"), list):
+        raise TypeError(f"header should be the dict load_export returns first; got {_v.describe(header)}.")
+    if not isinstance(arrays, dict):
+        raise TypeError(f"arrays should be the dict load_export returns second; got {_v.describe(arrays)}.")
+    image = _v.as_array(image, "image")
     if image.shape not in ((28, 28), (28, 28, 1)):
         raise ValueError(f"expected one image of shape (28, 28) or (28, 28, 1); got {image.shape}.")
-    x = image.reshape(28, 28, 1)
+    _v.in_range(image, "image", 0.0, 1.0, "Scale uint8 pixels by 1/255 first (chapter 3).")
+    x = image.astype(np.float64).reshape(28, 28, 1)
     for spec in header["layers"]:
         weights = {role: arrays[f"{spec['name']}/{role}"] for role in spec.get("weights", {})}
         x = _apply(spec, weights, x)
@@ -322,7 +333,8 @@ def sample_entries(samples_dir: str | os.PathLike, out_dir: str | os.PathLike) -
     from helpers.digits import IMAGE_SUFFIXES, label_from_name
 
     entries = []
-    out_dir = Path(out_dir)
+    _check_path(samples_dir, "samples_dir")
+    out_dir = Path(_check_path(out_dir, "out_dir"))
     for path in sorted(Path(samples_dir).glob("[0-9]_*")):
         if path.suffix.lower() in IMAGE_SUFFIXES:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -344,7 +356,8 @@ def export_trained(
     """
     from helpers.training import IMPROVED_RECIPE, SEED_RECIPE, load_trained
 
-    out_dir = Path(out_dir)
+    _check_path(models_folder, "models_folder")
+    out_dir = Path(_check_path(out_dir, "out_dir"))
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"networks": [], "samples": [], "missing": []}
     for recipe in (SEED_RECIPE, IMPROVED_RECIPE):
@@ -359,6 +372,13 @@ def export_trained(
         manifest["samples"] = sample_entries(samples_dir, out_dir / "samples")
     _write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=1).encode())
     return manifest
+
+
+def _check_path(value: Any, name: str) -> Any:
+    """`value` if it is a str or a path; anything else is a TypeError."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} should be a folder or file name (a str or Path); got {_v.describe(value)}.")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,10 @@
 
 Introduced in chapter 8. The functions take a Keras model whose input is (28, 28, 1) digits
 in [0, 1] (the book's networks) and one digit as (28, 28), (28, 28, 1) or (1, 28, 28, 1).
-TensorFlow and Keras are imported inside the functions.
+TensorFlow and Keras are imported inside the functions. Every function that takes a model
+checks it first: the ``(model, history)`` tuple `train_or_load` returns, a recipe or its name,
+a model of other inputs and (for scores, saliency and Grad-CAM) a model not ending in a Dense
+layer are each refused with a sentence, as is Grad-CAM on a layer that has no map of cells.
 """
 
 from __future__ import annotations
@@ -12,9 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from helpers import _validate as _v
+
 if TYPE_CHECKING:
     import keras
     from matplotlib.axes import Axes
+
+#: Images per gradient computation in `gradient_mask` (the mask is the same in any batching).
+GRADIENT_BATCH = 1024
+#: Largest image side `visible_mask` and `registered_upsample` make (the book's are 28).
+MAX_SIDE = 4096
 
 
 def as_batch_of_one(image: np.ndarray) -> np.ndarray:
@@ -22,14 +32,17 @@ def as_batch_of_one(image: np.ndarray) -> np.ndarray:
 
     Accepts (28, 28), (28, 28, 1) or (1, 28, 28, 1).
     """
-    image = np.asarray(image)
+    if hasattr(image, "layers"):
+        raise TypeError("expected one digit as an array; got a Keras model (are the model and the image swapped?).")
+    image = _v.as_array(image, "the image")
     if image.shape not in ((28, 28), (28, 28, 1), (1, 28, 28, 1)):
         raise ValueError(
             f"expected one digit of shape (28, 28), (28, 28, 1) or (1, 28, 28, 1); got {image.shape}."
         )
     if not np.issubdtype(image.dtype, np.number) or image.dtype == np.bool_:
         raise ValueError(f"expected a digit of numbers in [0, 1]; got dtype {image.dtype}.")
-    if not np.isfinite(image).all() or image.min() < 0 or image.max() > 1:
+    _v.finite(image, "the image")
+    if image.min() < 0 or image.max() > 1:
         raise ValueError(
             f"expected pixel values in [0, 1] (scaled as in chapter 3); got {image.min()} to {image.max()}."
         )
@@ -40,6 +53,7 @@ def conv_layer_names(model: keras.Model) -> list[str]:
     """Names of the model's Conv2D layers, input side first (chapter 8)."""
     import keras
 
+    model = _v.model(model)
     names = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     if not names:
         raise ValueError(f"the model {model.name!r} has no Conv2D layer to inspect.")
@@ -52,7 +66,8 @@ def first_layer_filters(model: keras.Model) -> np.ndarray:
     Each kernel is the small grid of weights slid over the grey input (one channel), so it
     can be drawn as a tiny image. Chapter 8.
     """
-    layer = model.get_layer(conv_layer_names(model)[0])
+    first = conv_layer_names(model)[0]
+    layer = model.get_layer(first)
     kernel = np.asarray(layer.get_weights()[0])  # (height, width, in_channels, filters)
     if kernel.shape[2] != 1:
         raise ValueError(f"the first convolution should see one grey channel; its kernel is {kernel.shape}.")
@@ -67,7 +82,8 @@ def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) 
     """
     import keras
 
-    names = list(layer_names) if layer_names is not None else conv_layer_names(model)
+    model = _digit_model(model)
+    names = _layer_names(layer_names) if layer_names is not None else conv_layer_names(model)
     known = [layer.name for layer in model.layers]
     unknown = [name for name in names if name not in known]
     if unknown or not names:
@@ -84,7 +100,8 @@ def feature_maps(
     Default layers: every Conv2D. For the article's network and one digit: conv2d_1
     (26, 26, 25), conv2d_2 (11, 11, 64), conv2d_3 (3, 3, 64). Chapter 8.
     """
-    names = list(layer_names) if layer_names is not None else conv_layer_names(model)
+    model = _digit_model(model)
+    names = _layer_names(layer_names) if layer_names is not None else conv_layer_names(model)
     outputs = feature_model(model, names)(as_batch_of_one(image), training=False)
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]
@@ -96,7 +113,7 @@ def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
     import keras
 
     steps = []
-    for layer in model.layers:
+    for layer in _v.model(model).layers:
         if isinstance(layer, keras.layers.Conv2D):
             steps.append((layer.name, int(layer.kernel_size[0]), int(layer.strides[0])))
         elif isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
@@ -111,10 +128,7 @@ def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
     [(3, 1), (2, 2), (3, 1)] (conv, pool, conv) gives 3, then 4, then 8. Chapter 8.
     """
     size, jump = 1, 1
-    for step in steps:
-        if len(step) != 2 or min(step) < 1:
-            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
-        window, stride = step
+    for window, stride in _check_steps(steps):
         size += (window - 1) * jump
         jump *= stride
     return size
@@ -124,6 +138,7 @@ def steps_up_to(model: keras.Model, layer_name: str) -> list[tuple[int, int]]:
     """The (window, stride) steps from the input up to and including `layer_name` (chapter 8)."""
     steps = layer_steps(model)
     names = [name for name, _, _ in steps]
+    _v.text(layer_name, "layer_name")
     if layer_name not in names:
         raise ValueError(f"expected a convolution or pooling layer among {names}; got {layer_name!r}.")
     return [(window, stride) for _, window, stride in steps[: names.index(layer_name) + 1]]
@@ -138,6 +153,8 @@ def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int,
     centre is row 2i + 3.5. A field is a window that moves with the position, not a square
     around the image's centre. Returns (first, last), both included.
     """
+    steps = _check_steps(steps)
+    index = _v.whole(index, "index", minimum=None)
     if index < 0:
         raise ValueError(f"expected a position of 0 or more; got {index}.")
     jump = int(np.prod([stride for _, stride in steps])) if steps else 1
@@ -151,7 +168,8 @@ def output_size(steps: Sequence[tuple[int, int]], size: int = 28) -> int:
     Each step gives floor((n - window) / stride) + 1; 28 through the article's six steps gives
     26, 13, 11, 5, 3, 1. Raises ValueError if a window no longer fits.
     """
-    for window, stride in steps:
+    size = _v.whole(size, "size")
+    for window, stride in _check_steps(steps):
         if window > size:
             raise ValueError(f"a window of {window} does not fit in a map of side {size}.")
         size = (size - window) // stride + 1
@@ -165,6 +183,7 @@ def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
     valid 3x3 convolutions and 2x2 poolings (the article's network) that is rows and columns
     0-21, and the bottom and right 6-pixel band (300 pixels) is never read. Chapter 8.
     """
+    size = _v.whole(size, "size", maximum=MAX_SIDE)
     steps = [(window, stride) for _, window, stride in layer_steps(model)]
     if not steps:
         raise ValueError(f"the model {model.name!r} has no convolution or pooling layer.")
@@ -186,19 +205,33 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
 
     from helpers.data import check_images
 
+    model = _scoring_model(model)
     check_images(images, scaled=True, name="images")
-    x = tf.convert_to_tensor(np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1))
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        if layer_name is None:
-            target = tf.reduce_sum(class_scores(model, x))
-        else:
-            if cell is None:
-                raise ValueError("with a layer_name, give the cell (row, col) of its map.")
-            out = feature_model(model, [layer_name])(x, training=False)
-            target = tf.reduce_sum(out[:, cell[0], cell[1], :])
-    gradient = tape.gradient(target, x).numpy()[..., 0]
-    return np.abs(gradient).max(axis=0) > 0
+    _v.nonempty(np.asarray(images), "images")
+    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+    if layer_name is None:
+        def target_of(x: Any) -> Any:
+            return tf.reduce_sum(class_scores(model, x))
+    else:
+        _v.text(layer_name, "layer_name")
+        if cell is None:
+            raise ValueError("with a layer_name, give the cell (row, col) of its map.")
+        row, col = _v.pair(cell, "cell")
+        features = feature_model(model, [layer_name])
+        shape = tuple(features.outputs[0].shape[1:])
+        if len(shape) != 3 or not (row < shape[0] and col < shape[1]):
+            raise ValueError(f"cell should be a (row, col) of {layer_name!r}'s map, of shape {shape}; got ({row}, {col}).")
+
+        def target_of(x: Any) -> Any:
+            return tf.reduce_sum(features(x, training=False)[:, row, col, :])
+    seen = np.zeros((28, 28), dtype=bool)
+    for start in range(0, len(images), GRADIENT_BATCH):  # in batches: 60,000 at once would fill the memory
+        x = tf.convert_to_tensor(images[start : start + GRADIENT_BATCH])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            target = target_of(x)
+        seen |= np.abs(tape.gradient(target, x).numpy()[..., 0]).max(axis=0) > 0
+    return seen
 
 
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
@@ -209,9 +242,13 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
     """
     import keras
 
-    last = model.layers[-1]
-    if not isinstance(model, keras.Sequential) or not isinstance(last, keras.layers.Dense):
-        raise ValueError("expected a keras.Sequential model ending in a Dense layer, like the book's networks.")
+    last = _scoring_model(model).layers[-1]
+    training = _v.flag(training, "training")
+    if isinstance(images, np.ndarray):
+        from helpers.data import check_images
+
+        check_images(images, scaled=True, name="images")
+        images = images.astype(np.float32).reshape(-1, 28, 28, 1)
     x = images
     for layer in model.layers[:-1]:
         x = layer(x, training=training)
@@ -230,11 +267,13 @@ def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None 
     """
     import tensorflow as tf
 
+    model = _scoring_model(model)
     x = tf.convert_to_tensor(as_batch_of_one(image))
+    class_index = None if class_index is None else _check_class(class_index)
     with tf.GradientTape() as tape:
         tape.watch(x)
         scores = class_scores(model, x)
-        index = int(tf.argmax(scores[0])) if class_index is None else _check_class(class_index)
+        index = int(tf.argmax(scores[0])) if class_index is None else class_index
         score = scores[0, index]
     gradient = np.abs(tape.gradient(score, x).numpy()[0, :, :, 0])
     top = gradient.max()
@@ -251,11 +290,13 @@ def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int
     """
     import tensorflow as tf
 
+    model = _scoring_model(model)
     x = tf.convert_to_tensor(as_batch_of_one(image))
+    class_index = None if class_index is None else _check_class(class_index)
     with tf.GradientTape() as tape:
         tape.watch(x)
         scores = class_scores(model, x)
-        index = int(tf.argmax(scores[0])) if class_index is None else _check_class(class_index)
+        index = int(tf.argmax(scores[0])) if class_index is None else class_index
         score = scores[0, index]
     product = (tape.gradient(score, x) * x).numpy()[0, :, :, 0]
     top = np.abs(product).max()
@@ -276,10 +317,10 @@ def grad_cam_cells(
     import keras
     import tensorflow as tf
 
-    name = layer_name or conv_layer_names(model)[-1]
-    if name not in [layer.name for layer in model.layers]:
-        raise ValueError(f"expected a layer of the model; got {name!r}.")
+    model = _scoring_model(model)
+    name = _grad_cam_layer(model, layer_name)
     x = tf.convert_to_tensor(as_batch_of_one(image))
+    class_index = None if class_index is None else _check_class(class_index)
     with tf.GradientTape() as tape:
         activations, h = None, x
         for layer in model.layers[:-1]:
@@ -289,7 +330,7 @@ def grad_cam_cells(
                 tape.watch(activations)
         last = model.layers[-1]
         scores = keras.ops.matmul(h, last.kernel) + last.bias
-        index = int(tf.argmax(scores[0])) if class_index is None else _check_class(class_index)
+        index = int(tf.argmax(scores[0])) if class_index is None else class_index
         score = scores[0, index]
     gradients = tape.gradient(score, activations)[0].numpy()  # (h, w, channels)
     weights = gradients.mean(axis=(0, 1))
@@ -305,9 +346,13 @@ def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size:
     `receptive_window`); a plain image resize would spread the cells evenly over the whole
     image instead. Bilinear between centres, the edge value held beyond them. Chapter 8.
     """
-    cells = np.asarray(cells, dtype=np.float32)
-    if cells.ndim != 2 or jump < 1:
+    cells = _v.as_array(cells, "cells")
+    first_centre = _v.number(first_centre, "first_centre")
+    jump, size = _v.whole(jump, "jump", minimum=None), _v.whole(size, "size", maximum=MAX_SIDE)
+    if cells.ndim != 2 or 0 in cells.shape or jump < 1:
         raise ValueError(f"expected a 2-D map and a jump of at least 1; got {cells.shape} and {jump}.")
+    _v.finite(cells, "cells")
+    cells = cells.astype(np.float32)
     rows = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[0] - 1)
     cols = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[1] - 1)
     along_rows = np.stack([np.interp(rows, np.arange(cells.shape[0]), cells[:, j]) for j in range(cells.shape[1])], 1)
@@ -323,7 +368,7 @@ def grad_cam(
     centre of its receptive window (`registered_upsample`). Cells the score has zero gradient
     for are set to 0 first: the score cannot depend on them, so they get no heat.
     """
-    name = layer_name or conv_layer_names(model)[-1]
+    name = _grad_cam_layer(_scoring_model(model), layer_name)
     cam, dead = grad_cam_cells(model, image, name, class_index)
     cam = np.where(dead, 0.0, cam)
     steps = steps_up_to(model, name)
@@ -334,9 +379,81 @@ def grad_cam(
 
 
 def _check_class(class_index: int) -> int:
-    if not isinstance(class_index, (int, np.integer)) or not 0 <= class_index <= 9:
-        raise ValueError(f"class_index should be a digit 0-9; got {class_index!r}.")
-    return int(class_index)
+    return _v.digit(class_index, "class_index")
+
+
+def _digit_model(model: Any) -> Any:
+    """`model` checked to be a Keras model (not its (model, history) pair) taking (28, 28, 1) digits."""
+    model = _v.model(model)
+    try:
+        shape = tuple(model.input_shape[1:])
+    except (AttributeError, ValueError):
+        raise ValueError(f"the model {model.name!r} has no input yet; build it with keras.Input((28, 28, 1)) "
+                         "as its first layer, like the book's networks.") from None
+    if shape != (28, 28, 1):
+        raise ValueError(f"expected a model of (28, 28, 1) digits, like the book's networks; got input shape {shape}.")
+    return model
+
+
+def _scoring_model(model: Any) -> Any:
+    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
+
+    A model ending in a separate Softmax or Activation layer is refused: its scores before
+    the softmax are not the output of one layer this module can stop before."""
+    import keras
+
+    model = _digit_model(model)
+    last = model.layers[-1] if model.layers else None
+    if not isinstance(model, keras.Sequential) or not isinstance(last, keras.layers.Dense):
+        kind = type(last).__name__ if last is not None else "no layer"
+        raise ValueError(
+            "expected a keras.Sequential model ending in a Dense layer, like the book's networks; "
+            f"this one ends in {kind}" + (" (build it with Dense(10, activation='softmax') as its last layer "
+                                          "instead of a separate softmax layer)" if kind in ("Softmax", "Activation")
+                                          else "") + "."
+        )
+    if last.units != 10:
+        raise ValueError(f"expected a last Dense layer of 10 units, one per digit; got {last.units}.")
+    return model
+
+
+def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
+    """The layer Grad-CAM weighs: `layer_name` if it is a convolution or pooling layer, else the last Conv2D."""
+    if layer_name is None:
+        return conv_layer_names(model)[-1]
+    _v.text(layer_name, "layer_name")
+    maps = [name for name, _, _ in layer_steps(model)]
+    if layer_name not in [layer.name for layer in model.layers]:
+        raise ValueError(f"expected a layer of the model, one of its convolutions or poolings {maps}; got {layer_name!r}.")
+    if layer_name not in maps:
+        kind = type(model.get_layer(layer_name)).__name__
+        raise ValueError(f"Grad-CAM weighs the maps of a convolution or pooling layer, one of {maps}; "
+                         f"{layer_name!r} is a {kind} layer, which has no map of cells.")
+    return layer_name
+
+
+def _layer_names(layer_names: Any) -> list[str]:
+    """A list of layer names; a single name given as a string gets a hint."""
+    if isinstance(layer_names, str):
+        raise TypeError(f"layer_names should be a list of names; got the string {layer_names!r}: write [{layer_names!r}].")
+    if not isinstance(layer_names, (list, tuple)) or not all(isinstance(n, str) for n in layer_names):
+        raise TypeError(f"layer_names should be a list of layer names (strings); got {_v.describe(layer_names)}.")
+    return list(layer_names)
+
+
+def _check_steps(steps: Any) -> list[tuple[int, int]]:
+    """A list of (window, stride) pairs of whole numbers, each at least 1."""
+    if isinstance(steps, (str, bytes, dict)) or not hasattr(steps, "__iter__"):
+        raise TypeError(f"steps should be a list of (window, stride) pairs; got {_v.describe(steps)}.")
+    checked = []
+    for step in steps:
+        if isinstance(step, (str, bytes)) or not hasattr(step, "__len__") or len(step) != 2:
+            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
+        window, stride = (_v.whole(v, f"the step {tuple(step)!r}: its window and stride", minimum=None) for v in step)
+        if min(window, stride) < 1:
+            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
+        checked.append((window, stride))
+    return checked
 
 
 # --- Drawing ---------------------------------------------------------------------------------
@@ -347,16 +464,20 @@ def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normaliz
 
     With ``normalize=True`` each map is scaled to [0, 1] on its own (a map that is all zero
     stays zero), so weak and strong maps both show their pattern. `ncols` defaults to a
-    near-square grid. Returns an array of shape (rows*(h+pad)-pad, ncols*(w+pad)-pad).
+    near-square grid and is at most the number of maps; `pad` is 0 to 10 pixels. Returns an
+    array of shape (rows*(h+pad)-pad, ncols*(w+pad)-pad).
     Chapter 8.
     """
-    maps = np.asarray(maps, dtype=np.float32)
+    maps = _v.as_array(maps, "maps")
     if maps.ndim != 3 or 0 in maps.shape:
         raise ValueError(f"expected maps of shape (height, width, channels); got {maps.shape}.")
+    _v.finite(maps, "maps")
+    maps = maps.astype(np.float32)
     height, width, count = maps.shape
-    ncols = ncols or int(np.ceil(np.sqrt(count)))
-    if ncols < 1:
-        raise ValueError(f"ncols should be at least 1; got {ncols}.")
+    ncols = int(np.ceil(np.sqrt(count))) if ncols is None else _v.whole(ncols, "ncols", minimum=None)
+    pad, normalize = _v.whole(pad, "pad", minimum=0, maximum=10), _v.flag(normalize, "normalize")
+    if not 1 <= ncols <= count:
+        raise ValueError(f"ncols should be at least 1 and at most the number of maps, {count}; got {ncols}.")
     nrows = int(np.ceil(count / ncols))
     mosaic = np.full((nrows * (height + pad) - pad, ncols * (width + pad) - pad), np.nan, np.float32)
     for k in range(count):
@@ -375,9 +496,13 @@ def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "Fi
     Red weights are positive (the filter likes ink there), blue negative (it likes no ink).
     Returns the Axes. Chapter 8.
     """
-    filters = np.asarray(filters, dtype=np.float32)
+    filters = _v.as_array(filters, "filters")
     if filters.ndim != 3 or 0 in filters.shape:
-        raise ValueError(f"expected filters of shape (filters, height, width); got {filters.shape}.")
+        hint = " (a Keras kernel? use first_layer_filters(model))" if filters.ndim == 4 else ""
+        raise ValueError(f"expected filters of shape (filters, height, width); got {filters.shape}{hint}.")
+    _v.finite(filters, "filters")
+    filters = filters.astype(np.float32)
+    ax, ncols = _v.axes(ax), _v.whole(ncols, "ncols")
     limit = float(np.abs(filters).max()) or 1.0
     mosaic = tile_maps(np.transpose(filters, (1, 2, 0)), ncols=ncols, normalize=False)
     image = ax.imshow(np.ma.masked_invalid(mosaic), cmap="RdBu_r", vmin=-limit, vmax=limit)
@@ -393,10 +518,12 @@ def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: s
     Dark means a strong response (the book's ink-on-paper colours); a blank tile is a
     filter that did not respond to this digit at all. Returns the Axes. Chapter 8.
     """
-    maps = np.asarray(maps)
+    maps = _v.as_array(maps, "maps")
     if maps.ndim != 3:
-        raise ValueError(f"expected maps of shape (height, width, channels); got {maps.shape}.")
-    ncols = ncols or int(np.ceil(np.sqrt(maps.shape[2])))
+        hint = " (a batch? take maps[0])" if maps.ndim == 4 else ""
+        raise ValueError(f"expected maps of shape (height, width, channels); got {maps.shape}{hint}.")
+    ax, title = _v.axes(ax), _v.text(title, "title")
+    ncols = int(np.ceil(np.sqrt(maps.shape[2]))) if ncols is None else _v.whole(ncols, "ncols")
     mosaic = tile_maps(maps, ncols=ncols)
     cmap = _with_bad_color("gray_r", "#d9d9d9")
     ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
@@ -416,13 +543,19 @@ def show_heatmap(
     network cannot see are hatched. Returns the Axes.
     """
     digit = as_batch_of_one(image)[0, :, :, 0]
-    heat = np.asarray(heat, dtype=np.float32)
-    if heat.shape != (28, 28) or not np.isfinite(heat).all() or heat.min() < 0 or heat.max() > 1:
+    heat = _v.as_array(heat, "heat")
+    if heat.shape != (28, 28):
         raise ValueError(f"expected a (28, 28) heat map in [0, 1]; got shape {heat.shape}.")
+    _v.in_range(heat, "the heat map", 0.0, 1.0, "Scale it by its maximum, as saliency_map and grad_cam do.")
+    heat = heat.astype(np.float32)
+    ax, title = _v.axes(ax), _v.text(title, "title")
+    alpha = _v.number(alpha, "alpha", minimum=0.0, maximum=1.0)
+    if visible is not None:
+        visible = _check_mask(visible)
     ax.imshow(digit, cmap="gray_r", vmin=0, vmax=3)  # faint ink as a backdrop
     ax.imshow(np.ma.masked_less(heat, 0.05), cmap="YlOrRd", vmin=0, vmax=1, alpha=alpha)
     if visible is not None:
-        _hatch_outside(ax, np.asarray(visible, dtype=bool))
+        _hatch_outside(ax, visible)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title)
@@ -451,7 +584,7 @@ def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None
 def default_cells(model: keras.Model, layer_names: Sequence[str]) -> dict[str, tuple[int, int]]:
     """The middle cell (row, col) of each named layer's map, e.g. (5, 5) of an 11 x 11 map (chapter 8)."""
     cells = {}
-    for name in layer_names:
+    for name in _layer_names(layer_names):
         side = output_size(steps_up_to(model, name))
         cells[name] = ((side - 1) // 2, (side - 1) // 2)
     return cells
@@ -463,8 +596,11 @@ def field_windows(model: keras.Model, cells: dict[str, tuple[int, int]]) -> dict
     Returns {name: (top, bottom, left, right)}, input pixels, all four included, from
     `receptive_window`: e.g. cell (5, 5) of `conv2d_2` sees rows and columns 10-17.
     """
+    if not isinstance(cells, dict):
+        raise TypeError(f"cells should be a dict {{layer name: (row, col)}}; got {_v.describe(cells)}.")
     windows = {}
-    for name, (row, col) in cells.items():
+    for name, cell in cells.items():
+        row, col = _v.pair(cell, f"the cell of {name!r}", minimum=None)
         steps = steps_up_to(model, name)
         side = output_size(steps)
         if not (0 <= row < side and 0 <= col < side):
@@ -489,6 +625,7 @@ def show_receptive_fields(
     from helpers.style import ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR
 
     digit = as_batch_of_one(image)[0, :, :, 0]
+    model, ax, title = _digit_model(model), _v.axes(ax), _v.text(title, "title")
     if cells is None:
         last = layer_steps(model)[-1][0]
         cells = default_cells(model, [*conv_layer_names(model), last])
@@ -518,9 +655,8 @@ def show_visible_region(image: np.ndarray, mask: np.ndarray, ax: Axes, title: st
     The hatched pixels are those the network's output cannot depend on. Returns the Axes.
     """
     digit = as_batch_of_one(image)[0, :, :, 0]
-    mask = np.asarray(mask)
-    if mask.shape != (28, 28) or mask.dtype != np.bool_:
-        raise ValueError(f"expected a boolean (28, 28) mask; got {mask.dtype} {mask.shape}.")
+    mask = _check_mask(mask)
+    ax, title = _v.axes(ax), _v.text(title, "title")
     ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
     _hatch_outside(ax, mask, outline=True)
     ax.set_xticks([0, 7, 14, 21, 27])
@@ -545,3 +681,11 @@ def _hatch_outside(ax: Axes, mask: np.ndarray, outline: bool = False) -> None:
     if outline:
         ax.add_patch(Rectangle((-0.5, -0.5), right + 1, bottom + 1, fill=False, lw=2, ec=ACCENT_COLOR,
                                label=f"visible: rows and columns 0-{bottom}"))
+
+
+def _check_mask(mask: Any) -> np.ndarray:
+    """A boolean (28, 28) mask, such as `visible_mask` returns."""
+    mask = _v.as_array(mask, "the mask")
+    if mask.shape != (28, 28) or mask.dtype != np.bool_:
+        raise ValueError(f"expected a boolean (28, 28) mask, as visible_mask returns; got {mask.dtype} {mask.shape}.")
+    return mask

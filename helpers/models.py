@@ -5,7 +5,9 @@ Keras is imported inside the functions, so importing `helpers` stays fast.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from helpers import _validate as _v
 
 if TYPE_CHECKING:
     import keras
@@ -30,24 +32,34 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding: str = "va
 
     ``valid``: floor((size - kernel) / stride) + 1; ``same``: ceil(size / stride).
     """
+    size, kernel, stride = (_v.whole(v, n, minimum=None) for v, n in
+                            ((size, "size"), (kernel, "kernel"), (stride, "stride")))
     if min(size, kernel, stride) < 1:
         raise ValueError(f"size, kernel and stride must be positive; got {size}, {kernel}, {stride}.")
+    if isinstance(padding, str) and padding.lower() in ("valid", "same") and padding != padding.lower():
+        padding = padding.lower()
+    padding = _v.choice(padding, "padding", ("valid", "same"))
     if padding == "same":
         return -(-size // stride)
-    if padding != "valid":
-        raise ValueError(f"padding must be 'valid' or 'same'; got {padding!r}.")
     if kernel > size:
         raise ValueError(f"a {kernel}-wide window does not fit in {size} pixels without padding.")
     return (size - kernel) // stride + 1
 
 
 def conv_params(kernel: int, in_channels: int, filters: int) -> int:
-    """Weights plus biases of a Conv2D layer with square kernels (chapter 4)."""
+    """Weights plus biases of a Conv2D layer with square kernels (chapter 4).
+
+    Every argument is a whole number of at least 1: (3 * 3 * 1 + 1) * 25 = 250."""
+    kernel, in_channels, filters = (_v.whole(v, n) for v, n in
+                                    ((kernel, "kernel"), (in_channels, "in_channels"), (filters, "filters")))
     return (kernel * kernel * in_channels + 1) * filters
 
 
 def dense_params(inputs: int, units: int) -> int:
-    """Weights plus biases of a Dense layer (chapter 4)."""
+    """Weights plus biases of a Dense layer (chapter 4): (64 + 1) * 10 = 650.
+
+    Both arguments are whole numbers of at least 1."""
+    inputs, units = _v.whole(inputs, "inputs"), _v.whole(units, "units")
     return (inputs + 1) * units
 
 
@@ -61,6 +73,7 @@ def build_seed_cnn(filters: tuple[int, int, int] = (25, 64, 64)) -> keras.Model:
     import keras
     from keras import layers
 
+    filters = _widths(filters, "filters")
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -107,9 +120,15 @@ def build_improved_cnn(
     import keras
     from keras import layers
 
-    model = keras.Sequential([keras.Input((28, 28, 1))], name="improved_cnn")
+    widths = _widths(widths, "widths")
+    batch_norm, last_pool = _v.flag(batch_norm, "batch_norm"), _v.flag(last_pool, "last_pool")
+    dropout = _v.number(dropout, "dropout", minimum=0.0)
+    if dropout >= 1:
+        raise ValueError(f"dropout should be a rate in [0, 1), the share of units dropped; got {dropout:g}.")
+    dense_units = _v.whole(dense_units, "dense_units", minimum=0)
     if first_padding not in ("valid", "same"):
         raise ValueError(f"first_padding must be 'valid' or 'same'; got {first_padding!r}.")
+    model = keras.Sequential([keras.Input((28, 28, 1))], name="improved_cnn")
     for block, filters in enumerate(widths, start=1):
         padding = first_padding if block == 1 else "valid"
         model.add(layers.Conv2D(filters, (3, 3), padding=padding, use_bias=not batch_norm, name=f"conv2d_{block}"))
@@ -136,6 +155,9 @@ def build_augmenter(shift: float = 0.08, rotation_degrees: float = 8.0, zoom: fl
     import keras
     from keras import layers
 
+    shift = _v.number(shift, "shift", minimum=0.0, maximum=0.5)
+    rotation_degrees = _v.number(rotation_degrees, "rotation_degrees", minimum=0.0, maximum=180.0)
+    zoom = _v.number(zoom, "zoom", minimum=0.0, maximum=0.5)
     return keras.Sequential(
         [
             layers.RandomRotation(rotation_degrees / 360.0, fill_mode="constant"),
@@ -151,4 +173,12 @@ def layer_table(model: keras.Model) -> list[tuple[str, tuple[int, ...], int]]:
 
     For the article's network it equals `SEED_LAYERS` (chapter 4 asserts it).
     """
+    model = _v.model(model)
     return [(layer.name, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+
+
+def _widths(value: Any, name: str) -> tuple[int, int, int]:
+    """Three whole numbers of filters, each at least 1, for the three convolutions."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
+        raise TypeError(f"{name} should be three numbers of filters such as (25, 64, 64); got {_v.describe(value)}.")
+    return tuple(_v.whole(v, f"{name}[{k}]") for k, v in enumerate(value))  # type: ignore[return-value]

@@ -1,6 +1,6 @@
 """The book's plots: digits, data summaries, kernels, feature maps and probabilities.
 
-Every function is pure: it checks its input (a `ValueError` says what was expected and what
+Every function is pure: it checks its input (a `ValueError` or `TypeError` says what was expected and what
 came), draws on the `ax` (or `axes`) it is given, creating one only when none is given, and
 returns what it drew on. Nothing is shown or saved here: the notebook displays the figure.
 Digits are drawn as dark ink on white paper (the book's ``gray_r`` colour map), so pixel value
@@ -17,25 +17,33 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from helpers import _validate as _v
 from helpers.data import check_images, check_labels
 from helpers.style import ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR
 
 #: Colour map for maps with signed values (kernels, edge responses): blue < 0 < red.
 SIGNED_CMAP = "RdBu_r"
+#: Most digits `plot_misclassified` draws: one small picture each; more would take minutes.
+MAX_GALLERY = 100
+#: Most panels `show_kernels` and `show_feature_maps` draw side by side in one row.
+MAX_PANELS = 16
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     """The given Axes, or a new one in a new figure of `figsize` inches."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
-    return ax
+        return ax
+    return _v.axes(ax)
 
 
 def _as_digit(image: np.ndarray, name: str = "image") -> np.ndarray:
     """One 28x28 digit as a 2-D array; accepts (28, 28) or (28, 28, 1)."""
-    image = np.asarray(image)
+    image = _v.as_array(image, name)
     if image.shape not in ((28, 28), (28, 28, 1)):
-        raise ValueError(f"{name} should be one digit of shape (28, 28) or (28, 28, 1); got {image.shape}.")
+        hint = " For one digit of a batch, take images[i]." if image.ndim in (3, 4) and image.shape[1:3] == (28, 28) else ""
+        raise ValueError(f"{name} should be one digit of shape (28, 28) or (28, 28, 1); got {image.shape}.{hint}")
+    _v.finite(image, name)  # first, so a NaN is named by its (row, column)
     check_images(image[np.newaxis], name=name)
     return image.reshape(28, 28)
 
@@ -52,6 +60,7 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "A handwr
     Returns the Axes. Introduced in chapter 1.
     """
     digit = _as_digit(image)
+    title = _v.text(title, "title")
     ax = _new_axes(ax, (3.2, 3.2))
     ax.imshow(digit, cmap="gray_r", vmin=0, vmax=_pixel_top(digit))
     ax.set_title(title)
@@ -76,6 +85,8 @@ def show_pixel_values(
     are the pixels' indices in the full image. Returns the Axes. Introduced in chapter 1.
     """
     digit = _as_digit(image)
+    rows, cols = _v.pair(rows, "rows", minimum=None), _v.pair(cols, "cols", minimum=None)
+    title = _v.text(title, "title")
     for axis, (start, stop) in (("rows", rows), ("cols", cols)):
         if not (0 <= start < stop <= 28) or stop - start > 16:
             raise ValueError(
@@ -104,6 +115,8 @@ def mark_window(ax: Axes, rows: tuple[int, int], cols: tuple[int, int], color: s
 
     Used with `show_digit` to show where a `show_pixel_values` window sits. Introduced in chapter 1.
     """
+    ax = _v.axes(ax)
+    rows, cols = _v.pair(rows, "rows", minimum=None), _v.pair(cols, "cols", minimum=None)
     if not (rows[0] < rows[1] and cols[0] < cols[1]):
         raise ValueError(f"rows and cols should be ranges (start, stop) with start < stop; got {rows}, {cols}.")
     ax.add_patch(Rectangle((cols[0] - 0.5, rows[0] - 0.5), cols[1] - cols[0], rows[1] - rows[0],
@@ -122,8 +135,15 @@ def digit_mosaic(images: np.ndarray, labels: np.ndarray, per_class: int = 8, pad
     labels = check_labels(labels)
     if len(images) != len(labels):
         raise ValueError(f"images and labels should have the same length; got {len(images)} and {len(labels)}.")
+    per_class, pad = _v.whole(per_class, "per_class", minimum=None), _v.whole(pad, "pad", minimum=None)
     if per_class < 1 or pad < 0:
         raise ValueError(f"per_class should be >= 1 and pad >= 0; got {per_class} and {pad}.")
+    found = np.bincount(labels, minlength=10)
+    if found.min() < per_class:  # before the mosaic is allocated: a huge per_class would fill the memory
+        digit = int(np.argmin(found))
+        raise ValueError(f"need {per_class} examples of each digit; the digit {digit} has {found[digit]}.")
+    if pad > 28:
+        raise ValueError(f"pad should be at most 28 blank pixels; got {pad}.")
     images = np.asarray(images).reshape(len(images), 28, 28)
     cell = 28 + pad
     mosaic = np.zeros((10 * cell, per_class * cell), dtype=images.dtype)
@@ -174,6 +194,8 @@ def plot_class_counts(
     Each bar is labelled with its count. Returns the Axes. Introduced in chapter 2.
     """
     labels = check_labels(labels)
+    _v.nonempty(labels, "labels")
+    title = _v.text(title, "title")
     counts = np.bincount(labels, minlength=10)
     ax = _new_axes(ax, (6.0, 3.5))
     bars = ax.bar(range(10), counts, color=color)
@@ -205,6 +227,7 @@ def plot_pixel_histogram(
         raise ValueError("images should hold at least one image; got none.")
     if values.min() < 0:
         raise ValueError(f"pixel values should not be negative; got a minimum of {values.min()}.")
+    bins, log = _v.whole(bins, "bins", minimum=None, maximum=1024), _v.flag(log, "log")
     if bins < 1:
         raise ValueError(f"bins should be at least 1; got {bins}.")
     top = _pixel_top(values)
@@ -219,6 +242,10 @@ def plot_pixel_histogram(
 
 def _as_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], what: str) -> list[np.ndarray]:
     """2-D float arrays, one per title, from one (h, w) array, a (k, h, w) stack or a list."""
+    if isinstance(titles, str) or not isinstance(titles, (list, tuple, np.ndarray)):
+        raise TypeError(f"titles should be a list of strings, one per {what[:-1]}; got {_v.describe(titles)}.")
+    if maps is None or isinstance(maps, (str, bytes, dict)):
+        raise TypeError(f"{what} should be a 2-D array or a list of them; got {_v.describe(maps)}.")
     if isinstance(maps, np.ndarray):
         if maps.ndim not in (2, 3):
             raise ValueError(
@@ -230,17 +257,16 @@ def _as_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], wha
         items = list(maps)
     arrays = []
     for k, item in enumerate(items):
-        try:
-            array = np.asarray(item, dtype=float)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{what} should hold numbers; item {k} does not ({error}).") from error
+        array = _v.as_array(item, f"{what}[{k}]")
         if array.ndim != 2 or 0 in array.shape:
             raise ValueError(f"each of the {what} should be a non-empty 2-D array; item {k} has shape {array.shape}.")
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"{what} should be finite; item {k} holds NaN or infinite values.")
-        arrays.append(array)
+        _v.finite(array, f"{what}[{k}]")
+        arrays.append(array.astype(float))
     if len(titles) != len(arrays) or not arrays:
         raise ValueError(f"need one title per {what[:-1]}: {len(arrays)} {what}, {len(titles)} titles.")
+    if len(arrays) > MAX_PANELS:
+        raise ValueError(f"at most {MAX_PANELS} {what} fit side by side; got {len(arrays)}. Pick a few "
+                         "(e.g. maps[:8]), or draw a whole layer with helpers.inspection.show_map_grid.")
     return arrays
 
 
@@ -249,7 +275,7 @@ def _grid_axes(axes: Sequence[Axes] | np.ndarray | None, k: int, width: float) -
     if axes is None:
         fig, made = plt.subplots(1, k, figsize=(width * k, width + 0.6), squeeze=False, layout="constrained")
         return fig, list(made[0])
-    axes = list(np.ravel(axes))
+    axes = [_v.axes(one, "each of axes") for one in np.ravel(np.asarray(axes, dtype=object))]
     if len(axes) != k:
         raise ValueError(f"need one Axes per panel: {k} panels, {len(axes)} Axes given.")
     return axes[0].figure, axes
@@ -302,6 +328,7 @@ def show_feature_maps(
     as ink on white from 0 to its maximum. Returns the Figure. Introduced in chapter 1.
     """
     stack = _as_maps(maps, titles, "maps")
+    colorbar = _v.flag(colorbar, "colorbar")
     fig, axes = _grid_axes(axes, len(stack), 3.3 if colorbar else 2.8)
     for ax, fmap, title in zip(axes, stack, titles, strict=True):
         if fmap.min() < 0:
@@ -329,17 +356,22 @@ def plot_probabilities(
     `true_label`, if given (0-9), is named in the x-axis label. Returns the Axes.
     Introduced in chapter 1.
     """
-    probs = np.asarray(probabilities, dtype=float)
+    probs = _v.as_array(probabilities, "probabilities")
     if probs.shape != (10,):
         hint = " (one image's row: take probabilities[i])" if probs.ndim == 2 else ""
         raise ValueError(f"probabilities should have shape (10,), one per digit; got {probs.shape}{hint}.")
+    if probs.dtype == np.bool_:
+        raise ValueError("probabilities should be numbers in [0, 1]; got booleans.")
+    _v.finite(probs, "probabilities")
+    probs = probs.astype(float)
     if probs.min() < 0 or probs.max() > 1 or abs(probs.sum() - 1) > 1e-3:
         raise ValueError(
             f"probabilities should lie in [0, 1] and sum to 1; got values from {probs.min():.3g} to "
             f"{probs.max():.3g} summing to {probs.sum():.3g} (scores? apply softmax first)."
         )
-    if true_label is not None and true_label not in range(10):
-        raise ValueError(f"true_label should be a digit 0-9; got {true_label!r}.")
+    if true_label is not None:
+        true_label = _v.digit(true_label, "true_label")
+    title = _v.text(title, "title")
     ax = _new_axes(ax, (5.0, 3.0))
     colors = [ACCENT_COLOR if k == probs.argmax() else TRAIN_COLOR for k in range(10)]
     bars = ax.bar(range(10), probs, color=colors)
@@ -366,13 +398,18 @@ def _layer_kind(name: str) -> str:
 
 def _check_layers(layers: list) -> list[tuple[str, tuple[int, ...], int]]:
     if not isinstance(layers, (list, tuple)) or not layers:
-        raise ValueError(f"layers should be a non-empty list of (name, shape, params); got {layers!r}.")
+        raise ValueError(f"layers should be a non-empty list of (name, shape, params); got {_v.describe(layers)}.")
+    if len(layers) > 2 * MAX_PANELS:
+        raise ValueError(f"plot_network draws at most {2 * MAX_PANELS} layers in one row; got {len(layers)}.")
     checked = []
     for entry in layers:
         if not (isinstance(entry, (list, tuple)) and len(entry) == 3):
             raise ValueError(f"each layer should be a (name, shape, params) triple; got {entry!r}.")
         name, shape, params = entry
-        shape = tuple(int(s) for s in shape)
+        if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+            raise TypeError(f"layer {name!r}: shape should be a tuple of whole numbers; got {_v.describe(shape)}.")
+        shape = tuple(_v.whole(s, f"layer {name!r}: each size of its shape", minimum=None) for s in shape)
+        params = _v.whole(params, f"layer {name!r}: its parameter count", minimum=None)
         if len(shape) not in (1, 3) or min(shape) < 1:
             raise ValueError(
                 f"layer {name!r}: shape should be (height, width, channels) or (units,), "
@@ -399,7 +436,11 @@ def plot_network(
     """
     from matplotlib.patches import FancyArrowPatch, Polygon
 
-    blocks = [("input", tuple(input_shape), 0)] + _check_layers(layers)
+    if isinstance(input_shape, (str, bytes)) or not hasattr(input_shape, "__len__") or len(input_shape) != 3:
+        raise TypeError(f"input_shape should be (height, width, channels) such as (28, 28, 1); got "
+                        f"{_v.describe(input_shape)}.")
+    input_shape = tuple(_v.whole(s, "each size of input_shape") for s in input_shape)
+    blocks = [("input", input_shape, 0)] + _check_layers(layers)
     ax = _new_axes(ax, (1.15 * len(blocks) + 0.4, 3.2))
     step, top = 1.25, 1.6
     right_edges: list[float] = []
@@ -442,6 +483,11 @@ def plot_network(
 
 
 def _check_history(history: dict, metric: str) -> tuple[list[float], list[float]]:
+    if isinstance(history, tuple) and len(history) == 2 and hasattr(history[0], "layers"):
+        raise TypeError(f"history should be a training history; got a (model, history) pair: {_v.UNPACK}.")
+    if hasattr(history, "layers"):
+        raise TypeError(f"history should be a training history; got a Keras model: {_v.UNPACK}.")
+    metric = _v.text(metric, "metric")
     logs = history.history if hasattr(history, "history") else history
     if not isinstance(logs, dict):
         raise ValueError(f"history should be a dict of lists (or a keras History); got {type(history).__name__}.")
@@ -451,6 +497,10 @@ def _check_history(history: dict, metric: str) -> tuple[list[float], list[float]
             f"history lacks {missing}; expected the keys '{metric}' and 'val_{metric}' "
             f"(fit with validation_data), got {sorted(logs)}."
         )
+    for key in (metric, f"val_{metric}"):
+        values = _v.as_array(logs[key], f"history['{key}']")
+        if values.ndim != 1 or values.dtype == np.bool_:
+            raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; got shape {values.shape}.")
     train, val = list(logs[metric]), list(logs[f"val_{metric}"])
     if len(train) != len(val) or not train:
         raise ValueError(
@@ -475,6 +525,7 @@ def plot_history(
     if which not in ("both", "train", "validation"):
         raise ValueError(f"which should be 'both', 'train' or 'validation'; got {which!r}.")
     train, val = _check_history(history, metric)
+    label = _v.text(label, "label")
     ax = _new_axes(ax, (6.0, 4.0))
     epochs = np.arange(1, len(train) + 1)
     prefix = f"{label} " if label else ""
@@ -507,6 +558,7 @@ def plot_confusion_matrix(
     from helpers.evaluation import check_confusion_matrix, normalize_rows
 
     counts = check_confusion_matrix(cm)
+    normalize, scale_to_mistakes = _v.flag(normalize, "normalize"), _v.flag(scale_to_mistakes, "scale_to_mistakes")
     ax = _new_axes(ax, (6.4, 5.4))
     values = normalize_rows(counts) if normalize else counts
     off_diagonal = values[~np.eye(10, dtype=bool)]
@@ -537,23 +589,35 @@ def plot_misclassified(
     (the predicted class's probability, in [0, 1]) of length n. `indices`, if given, are the
     images' positions in the test set, shown as "#1234". Each title reads "true 4, pred 9"
     over the position and the probability the model gave its prediction. Introduced in chapter 6.
+    At most `MAX_GALLERY` (100) digits: more is refused with a ValueError (each digit is its own
+    small plot, so 10,000 would take minutes); pick the ones to show first, e.g. the first 32.
     """
-    images = np.asarray(images)
+    images = _v.as_array(images, "images")
     check_images(images, name="images")
     y_true = check_labels(y_true, name="y_true")
     y_pred = check_labels(y_pred, name="y_pred")
-    confidence = np.asarray(confidence, dtype=float)
-    lengths = {"images": len(images), "y_true": len(y_true), "y_pred": len(y_pred), "confidence": len(confidence)}
+    confidence = _v.as_array(confidence, "confidence")
+    lengths = {"images": images, "y_true": y_true, "y_pred": y_pred, "confidence": confidence}
     if indices is not None:
-        lengths["indices"] = len(indices)
-    if len(set(lengths.values())) != 1:
-        raise ValueError(f"images, labels, predictions and confidences must have the same length; got {lengths}.")
-    if confidence.ndim != 1 or (confidence.size and (confidence.min() < 0 or confidence.max() > 1)):
-        raise ValueError("confidence should be a 1-D array of probabilities in [0, 1], one per image.")
+        lengths["indices"] = _check_indices(indices)
+    if confidence.ndim != 1:
+        raise ValueError(f"confidence should be a 1-D array of probabilities in [0, 1], one per image; "
+                         f"got shape {confidence.shape}.")
+    _v.same_length(**lengths)
+    _v.in_range(confidence, "confidence", 0.0, 1.0, "It is the probability of the predicted class.")
     if not len(images):
         raise ValueError("there are no images to show; pass at least one.")
+    if len(images) > MAX_GALLERY:
+        raise ValueError(
+            f"plot_misclassified draws at most {MAX_GALLERY} digits, one small plot each; got {len(images):,}. "
+            "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
+        )
+    ncols = _v.whole(ncols, "ncols", minimum=None)
     if ncols < 1:
         raise ValueError(f"ncols should be a positive number of columns; got {ncols}.")
+    if fig is not None and not isinstance(fig, Figure):
+        raise TypeError(f"fig should be a Matplotlib Figure (plt.figure()); got {_v.describe(fig)}.")
+    indices = lengths.get("indices")
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     if fig is None:
@@ -581,9 +645,12 @@ def show_augmented(
     """
     check_images(images, scaled=True)
     images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+    copies = _v.whole(copies, "copies", minimum=None)
     if not 1 <= len(images) <= 10 or not 1 <= copies <= 10:
         raise ValueError(f"show 1-10 images with 1-10 copies each; got {len(images)} images, {copies} copies.")
-    rows = [images] + [np.asarray(augment(images, training=True)) for _ in range(copies)]
+    if not callable(augment) or hasattr(augment, "__array__"):
+        raise TypeError(f"augment should be a Keras layer or a function of a batch; got {_v.describe(augment)}.")
+    rows = [images] + [_augmented(augment, images) for _ in range(copies)]
     fig, axes = plt.subplots(len(images), copies + 1, figsize=figsize or (1.1 * (copies + 1), 1.1 * len(images)),
                              squeeze=False)
     for col, batch in enumerate(rows):
@@ -595,3 +662,24 @@ def show_augmented(
         axes[0, col].set_title("original" if col == 0 else f"copy {col}", fontsize=8)
     fig.suptitle("Random shifts, rotations and zooms keep each digit what it is")
     return fig
+
+
+def _check_indices(indices: np.ndarray) -> np.ndarray:
+    """Positions in the test set: a 1-D array of whole numbers, 0 or more."""
+    indices = _v.as_array(indices, "indices")
+    if indices.ndim != 1 or indices.dtype == np.bool_:
+        raise ValueError(f"indices should be a 1-D array of positions (whole numbers); got shape {indices.shape}"
+                         f"{' of booleans: take np.flatnonzero(mask)' if indices.dtype == np.bool_ else ''}.")
+    _v.finite(indices, "indices")
+    if indices.size and (np.any(indices != np.round(indices)) or indices.min() < 0):
+        raise ValueError("indices should be positions in the test set: whole numbers, 0 or more.")
+    return indices
+
+
+def _augmented(augment: Callable[..., np.ndarray], images: np.ndarray) -> np.ndarray:
+    """One call of `augment` on the batch, checked to return a batch of the same shape in [0, 1]."""
+    out = _v.as_array(np.asarray(augment(images, training=True)), "what augment returned")
+    if out.shape != images.shape:
+        raise ValueError(f"augment should return a batch of the shape it was given, {images.shape}; got {out.shape}.")
+    _v.finite(out, "what augment returned")
+    return out
