@@ -77,6 +77,15 @@ FAKE_FILES = '''"""Stand-in for `google.colab.files`: the student presses Cancel
 def upload() -> dict:
     return {}
 '''
+FAKE_OUTPUT = '''"""Stand-in for `google.colab.output`: it keeps the callbacks a notebook registers, as
+Colab does for the page's `google.colab.kernel.invokeFunction`."""
+
+callbacks = {}
+
+
+def register_callback(name, function):
+    callbacks[name] = function
+'''
 STARTUP = '''# Colab imports google.colab when its kernel starts; so does this Colab-like runtime.
 import google.colab  # noqa: F401
 '''
@@ -203,6 +212,7 @@ def colab_environment(tmp: Path, venv_python: Path, clone: Path) -> dict[str, st
     (fake / "google" / "colab").mkdir(parents=True)  # no google/__init__.py: `google` stays a namespace
     (fake / "google" / "colab" / "__init__.py").write_text(FAKE_COLAB)
     (fake / "google" / "colab" / "files.py").write_text(FAKE_FILES)
+    (fake / "google" / "colab" / "output.py").write_text(FAKE_OUTPUT)
     startup = tmp / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-colab.py").write_text(STARTUP)
@@ -299,6 +309,10 @@ def test_chapter_runs_in_colab_like_runtime(rel, tmp_path, tagged_clone, colab_p
     assert direct_url["vcs_info"]["vcs"] == "git"
     assert direct_url["vcs_info"]["requested_revision"] == f"v{book_version()}"
     assert direct_url["vcs_info"]["commit_id"] == head
+
+    if "09_your_own_digit" in rel:  # the drawing area registered its callback with Colab
+        printed = "".join("".join(out.get("text", "")) for cell in code for out in cell["outputs"])
+        assert "drawing area connected to this notebook's Python: True" in printed
 
     # The recorded best-effort result (chapter 7) is package data: it came along from git.
     recorded = "from helpers.training import recorded_best_effort; print(len(recorded_best_effort()['runs']))"
