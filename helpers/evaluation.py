@@ -200,3 +200,30 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
     low = 0.0 if n_correct == 0 else max(0.0, centre - half)
     high = 1.0 if n_correct == n else min(1.0, centre + half)
     return float(low), float(high)
+
+
+def mcnemar_exact(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float | int]:
+    """McNemar's exact test of two models on the same images (chapter 7).
+
+    `correct_a` and `correct_b` are boolean arrays of shape (n,): whether model A and model B
+    got each image right. Only the images where they disagree carry evidence: `a_only` (A right,
+    B wrong) and `b_only` (B right, A wrong). If the models were equally good, each such image
+    would be a fair coin, so the two-sided p-value is the chance of a split at least this
+    uneven in `a_only + b_only` tosses (exact binomial, `math.comb`). Returns a dict with
+    `a_only`, `b_only` and `p_value` (in [0, 1]; 1.0 when they never disagree).
+    """
+    from math import comb
+
+    arrays = []
+    for name, values in (("correct_a", correct_a), ("correct_b", correct_b)):
+        array = np.asarray(values)
+        if array.dtype != bool or array.ndim != 1:
+            raise TypeError(f"{name} should be a 1-D boolean array (True where the model is right); "
+                            f"got dtype {array.dtype}, shape {array.shape}.")
+        arrays.append(array)
+    _same_length(arrays[0], arrays[1], "correct_a and correct_b")
+    a_only = int((arrays[0] & ~arrays[1]).sum())
+    b_only = int((arrays[1] & ~arrays[0]).sum())
+    n = a_only + b_only
+    tail = sum(comb(n, k) for k in range(min(a_only, b_only) + 1)) / 2**n
+    return {"a_only": a_only, "b_only": b_only, "p_value": float(min(1.0, 2 * tail))}
