@@ -30,7 +30,12 @@ from helpers.checks.ch05 import (
     check_loss_for_one_hot,
 )
 from helpers.checks.ch06 import check_most_confused_pair, check_precision_recall, check_top2_accuracy
-from helpers.checks.ch07 import check_block3_params, check_cosine_lr, check_label_preserving
+from helpers.checks.ch07 import (
+    check_block3_params,
+    check_cosine_lr,
+    check_label_preserving,
+    check_rule_decisions,
+)
 from helpers.checks.ch08 import (
     check_conv2d_2_values,
     check_occlude,
@@ -88,6 +93,7 @@ __all__ = [
     "check_precision_recall",
     "check_prepare",
     "check_receptive_field_5x5",
+    "check_rule_decisions",
     "check_same_padding_model",
     "check_softmax",
     "check_test_bytes",

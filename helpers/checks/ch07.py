@@ -74,3 +74,60 @@ def check_cosine_lr(cosine_lr: Callable[[int, int, float], float]) -> CheckResul
     cases = [((0, 100, 0.002), 0.002), ((50, 100, 0.002), 0.001), ((100, 100, 0.002), 0.0),
              ((25, 100, 1.0), 0.5 * (1 + math.cos(math.pi / 4))), ((150, 100, 1.0), 0.0)]
     return check_function(name, cosine_lr, cases, atol=1e-9)
+
+
+#: The results table of the decision-rule exercise (chapter 7): a one-factor study, rows in
+#: the order tried, each the mean and standard deviation over three seeds of the final
+#: validation loss and accuracy. Row 0 is the start; each later row adds one change to the
+#: recipe kept so far.
+RULE_TABLE: list[dict[str, Any]] = [
+    {"change": "start", "loss": 0.300, "loss_sd": 0.010, "accuracy": 0.910, "accuracy_sd": 0.004},
+    {"change": "A", "loss": 0.250, "loss_sd": 0.012, "accuracy": 0.930, "accuracy_sd": 0.003},
+    {"change": "B", "loss": 0.245, "loss_sd": 0.003, "accuracy": 0.928, "accuracy_sd": 0.002},
+    {"change": "C", "loss": 0.255, "loss_sd": 0.004, "accuracy": 0.926, "accuracy_sd": 0.002},
+    {"change": "D", "loss": 0.200, "loss_sd": 0.010, "accuracy": 0.950, "accuracy_sd": 0.003},
+    {"change": "E", "loss": 0.192, "loss_sd": 0.015, "accuracy": 0.975, "accuracy_sd": 0.002},
+]
+
+
+def _apply_rule(table: list[dict[str, Any]], score: str = "loss", spread: Callable[[float, float], float] = max,
+                against_start: bool = False) -> list[str]:
+    """The changes kept by the rule (or by a variant of it, to recognise wrong answers)."""
+    best, kept = table[0], []
+    for row in table[1:]:
+        gain = best[score] - row[score] if score == "loss" else row[score] - best[score]
+        if gain > spread(best[f"{score}_sd"], row[f"{score}_sd"]):
+            kept.append(row["change"])
+            best = best if against_start else row
+    return kept
+
+
+@_guard("The decision rule")
+def check_rule_decisions(answer: Any) -> CheckResult:
+    """Chapter 7: the changes of `RULE_TABLE` that the decision rule keeps, in order."""
+    name = "The decision rule"
+    right = _apply_rule(RULE_TABLE)
+    if answer is None or answer is Ellipsis:
+        return _not_done(name)
+    if not isinstance(answer, list | tuple) or not all(isinstance(x, str) for x in answer):
+        return _failed(name, f"give a list of the kept changes' names, e.g. ['A']; got {_describe(answer)}.")
+    answer = list(answer)
+    if answer == right:
+        return _passed(name, f"the rule keeps {', '.join(right)}.")
+    wrong = [
+        (_apply_rule(RULE_TABLE, spread=lambda a, b: 0.0),
+         "a lower mean is not enough: the gain must be larger than the spread between seeds."),
+        (_apply_rule(RULE_TABLE, spread=min),
+         "the rule takes the larger of the two standard deviations, not the smaller."),
+        (_apply_rule(RULE_TABLE, score="accuracy"),
+         "the rule judges by the validation loss, not the accuracy."),
+        (_apply_rule(RULE_TABLE, against_start=True),
+         "compare each change with the best recipe kept so far, not with the start."),
+    ]
+    for decisions, hint in wrong:
+        if answer == decisions:
+            return _failed(name, hint + _expected(str(right)))
+    if sorted(answer) == sorted(right):
+        return _failed(name, "the right changes, but list them in the order they were tried." + _expected(str(right)))
+    return _failed(name, "walk down the table: keep a change only if it lowers the mean loss of the recipe kept so "
+                         "far by more than the larger of the two standard deviations." + _expected(str(right)))
