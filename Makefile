@@ -15,7 +15,7 @@ export MPLBACKEND := Agg
 # TensorFlow C++ start-up chatter (CUDA probing on a CPU machine) would otherwise fill the pages.
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: install book test copies sync strip lint clean
+.PHONY: install book test test-colab copies sync strip lint clean
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,13 @@ book: install
 # `make book` has just run: executed notebooks come from the cache).
 test: book
 	$(BIN)/pytest
+
+# Every chapter's Colab copy, each in a fresh Colab-like runtime (tests/test_colab_like.py);
+# each chapter's time goes to _build/colab-times.txt. `make test` runs chapters 2-5 only.
+test-colab: book
+	rm -f _build/colab-times.txt
+	CNN_BOOK_COLAB_CHAPTERS=all CNN_BOOK_COLAB_TIMES=$(CURDIR)/_build/colab-times.txt $(BIN)/pytest tests/test_colab_like.py -p no:nbval -o addopts="-ra" -s
+	@cat _build/colab-times.txt
 
 copies: install
 	$(BIN)/python tools/make_copies.py

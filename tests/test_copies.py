@@ -8,7 +8,8 @@ On every chapter notebook that exists:
 - **Student copies change nothing else.** Every other cell is the source's cell, same
   type, text and metadata; each answer cell is the source's cell with each solution region
   replaced by `# YOUR CODE HERE` / `raise NotImplementedError()` at the marker's
-  indentation; every code cell still compiles.
+  indentation; a deliberate error (`raises-exception`) is the source's code wrapped so that
+  its traceback is printed and "Run all" goes on; every code cell still compiles.
 - **Instructor copies are the source.** Same cells, same text, no outputs, plus nbgrader
   metadata on answer and check cells. Since every code cell is identical to the source,
   nbval executing the *sources* with CNN_BOOK_STRICT_CHECKS=1 (`make test`, and the book
@@ -54,6 +55,8 @@ def _load_make_copies():
 
 
 mc = _load_make_copies()
+#: The lines a deliberate error's wrapper adds around the source's code (tools/expected_errors.py).
+WRAPPER_LINES = {line.strip() for line in mc.expected_errors.wrap_source("pass").splitlines()} - {"pass", ""}
 ids = [p.stem for p in CHAPTERS]
 
 
@@ -125,7 +128,7 @@ def leaks(student, source) -> list[str]:
     """Lines of a student copy that the student must not see (empty when all is well)."""
     public, secret = public_and_secret_lines(source)
     seen = {line.strip() for cell in student.cells for line in cell.source.splitlines()} - {""}
-    found = sorted(seen & secret) + sorted(seen - public - STUB_LINES - secret)
+    found = sorted(seen & secret) + sorted(seen - public - STUB_LINES - WRAPPER_LINES - secret)
     found += [marker for marker in (BEGIN, END) if any(marker in c.source for c in student.cells)]
     return found
 
@@ -159,6 +162,9 @@ def test_student_copy_keeps_every_other_cell(name, sources):
         if theirs.cell_type == "code" and BEGIN in theirs.source:
             assert ours.source == expected_student_cell_source(theirs.source)
             stubs += ours.source.count("raise NotImplementedError()")
+        elif "raises-exception" in theirs.metadata.get("tags", []):
+            # a deliberate error, wrapped so that "Run all" goes on (tests/test_expected_errors.py)
+            assert ours.source == mc.expected_errors.wrap_source(theirs.source)
         else:
             assert ours.source == theirs.source
     assert stubs == sum(c.source.count(BEGIN) for c in source.cells if c.cell_type == "code")

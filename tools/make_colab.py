@@ -17,6 +17,10 @@ branch of the repository named in `_config.yml`. In each copy:
   that the check under it works, is folded away in Colab (a form cell: "Show code");
 - admonitions become quoted blocks headed by their title; figure captions are kept as a
   Markdown cell under the cell that draws the figure;
+- a code cell tagged `raises-exception` (a deliberate error, which the book's page shows as
+  the real error) runs inside try/except that prints the traceback and goes on, with a
+  one-line note saying that the error is meant (`tools/expected_errors.py`): Colab's "Run
+  all" knows no cell tags and would stop there;
 - the button row opens the copy itself (`.../blob/colab/chapters/NN_slug.ipynb`) and links
   the chapter's page in the book; outputs are stripped.
 
@@ -51,6 +55,7 @@ def _load_tool(name: str):
 
 
 sync_notebooks = _load_tool("sync_notebooks")  # the button row and the repository live there
+expected_errors = _load_tool("expected_errors")  # cells that fail on purpose
 
 #: The branch of the repository that holds the copies (pushed there by the publishing workflow).
 COLAB_BRANCH = sync_notebooks.COLAB_BRANCH
@@ -502,6 +507,12 @@ def convert_notebook(nb: dict, rel: str, index: BookIndex) -> dict:
             cell["execution_count"] = None
             metadata = cell.setdefault("metadata", {})
             figure = metadata.pop("mystnb", {}).get("figure")
+            if expected_errors.is_expected_error(cell):
+                try:
+                    source = expected_errors.wrap_source(source)
+                except ValueError as exc:
+                    raise ConversionError(f"{docname}: code cell {position} (raises-exception): {exc}") from exc
+                cell["source"] = _lines(source)
             if solution is not None:
                 solution_code.append(source)
                 title = solution["_title"]

@@ -7,7 +7,10 @@ solution in a dropdown that the build executes. From them this script writes
   and `### END SOLUTION` replaced, marker lines included, by `# YOUR CODE HERE` and
   `raise NotImplementedError()` at the marker's indentation (nbgrader's own stub); the
   `{solution-start}` / `{solution-end}` cells and any prose between them removed; outputs
-  stripped. Every other cell is left exactly as in the source, checks included.
+  stripped. A cell tagged `raises-exception` (a deliberate error) runs inside try/except
+  that prints the traceback, with a one-line note that the error is meant
+  (`tools/expected_errors.py`), so that Jupyter's "Run all" goes on past it. Every other
+  cell is left exactly as in the source, checks included.
 - `_build/copies/instructor/NN_slug.ipynb`: the source with outputs stripped, solutions
   kept, and nbgrader metadata on each answer cell (an "autograded answer") and each check
   cell (an "autograder test" worth 1 point), so the folder can serve as an nbgrader
@@ -43,6 +46,19 @@ from typing import Any
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_expected_errors():
+    """tools/expected_errors.py (tools/ is not a package), loaded by its path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("expected_errors", Path(__file__).with_name("expected_errors.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+expected_errors = _load_expected_errors()
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
@@ -131,7 +147,9 @@ def student_copy(nb: dict[str, Any]) -> dict[str, Any]:
     Inside a solution block the markdown cells go and each code cell keeps only its lines
     outside the solution regions, plus the stub. A code cell inside a block with no
     `### BEGIN SOLUTION` would hand out its code, so it is a ValueError. A solution region in
-    a cell outside any block is stubbed too. Every other cell is kept as it is.
+    a cell outside any block is stubbed too. A cell tagged `raises-exception` is wrapped so
+    that its error is printed and the notebook goes on (an answer cell cannot be one: its
+    stub's NotImplementedError would be caught). Every other cell is kept as it is.
     """
     nb = copy.deepcopy(nb)
     blocks = solution_blocks(nb)
@@ -149,10 +167,20 @@ def student_copy(nb: dict[str, Any]) -> dict[str, Any]:
                     "the student copy would show it."
                 )
             if has_solution(text):
+                if expected_errors.is_expected_error(cell):
+                    raise ValueError(
+                        f"cell {index} is tagged {expected_errors.TAG!r} and holds a solution: "
+                        "the stub's NotImplementedError would be caught and printed."
+                    )
                 try:
                     cell["source"] = stub_solutions(text)
                 except ValueError as error:
                     raise ValueError(f"cell {index}: {error}") from None
+            elif expected_errors.is_expected_error(cell):
+                try:
+                    cell["source"] = expected_errors.wrap_source(text)
+                except ValueError as error:
+                    raise ValueError(f"cell {index} ({expected_errors.TAG}): {error}") from None
         cells.append(_stripped(cell))
     nb["cells"] = cells
     return nb
