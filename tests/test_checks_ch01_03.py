@@ -154,7 +154,7 @@ WRONG = [
     (checks.check_test_bytes, (31_360_004,), "31,360,004 is not it"),
     (checks.check_prepare, (prepare_flat,), "you flattened"),
     (checks.check_prepare, (prepare_no_channel,), "still (n, 28, 28)"),
-    (checks.check_prepare, (prepare_unscaled,), "largest value is 255"),
+    (checks.check_prepare, (prepare_unscaled,), "largest value is 24"),
     (checks.check_prepare, (prepare_float64,), "float64"),
     (checks.check_prepare, (prepare_no_return,), "returned None"),
 ]

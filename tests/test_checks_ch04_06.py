@@ -105,15 +105,15 @@ def test_best_epoch(capsys):
     assert not ok and "training loss" in out
 
 
-def _history(epochs=3, loss=0.3):
+def _history(epochs=3, loss=0.9):
     return {k: [loss] * epochs for k in ("loss", "val_loss", "accuracy", "val_accuracy")}
 
 
 def test_learning_rate_histories(capsys):
-    assert checks.check_learning_rate_histories({0.001: _history(), 0.01: _history(loss=0.5)})
+    assert checks.check_learning_rate_histories({0.001: _history(), 0.01: _history(loss=1.5)})
     for wrong, phrase in [
         ({0.001: _history(), 0.01: _history()}, "same rate"),
-        ({"0.001": _history(), "0.01": _history(loss=0.5)}, "as numbers"),
+        ({"0.001": _history(), "0.01": _history(loss=1.5)}, "as numbers"),
         ({0.001: {k: 0.3 for k in ("loss", "val_loss", "accuracy", "val_accuracy")}, 0.01: _history()}, "single number"),
         ({0.001: None, 0.01: _history()}, "dict of lists"),
         ({0.001: {"loss": [[1, 2], [3]], "val_loss": [1], "accuracy": [1], "val_accuracy": [1]}, 0.01: _history()}, "lists of numbers"),

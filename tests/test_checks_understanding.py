@@ -130,10 +130,10 @@ def _history(loss, epochs=3):
 
 
 def test_learning_rate_histories_must_differ_as_rates_do(capsys):
-    assert checks.check_learning_rate_histories({0.001: _history(0.30), 0.01: _history(0.45)})
-    ok, out = _out(capsys, checks.check_learning_rate_histories({0.001: _history(0.30), 0.01: _history(0.3001)}))
+    assert checks.check_learning_rate_histories({0.001: _history(1.30), 0.01: _history(1.45)})
+    ok, out = _out(capsys, checks.check_learning_rate_histories({0.001: _history(1.30), 0.01: _history(1.3001)}))
     assert not ok and "same rate" in out
-    same = _history(0.3)
+    same = _history(1.3)
     ok, out = _out(capsys, checks.check_learning_rate_histories({0.001: same, 0.01: same}))
     assert not ok and "same rate" in out
     for wrong, phrase in [({None: same, 0.01: same}, "as numbers"), ({0.001: [0.3, 0.9], 0.01: same}, "dict of lists"),

@@ -38,8 +38,9 @@ def check_test_bytes(test_bytes: Any) -> CheckResult:
 def check_prepare(prepare: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     """Chapter 3: `prepare(images)` turns uint8 (n, 28, 28) into float32 (n, 28, 28, 1) in [0, 1]."""
     name = "Write the preparation step"
-    raw = np.random.default_rng(3).integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
-    raw[0, 0, 0], raw[0, 0, 1] = 0, 255
+    # No pixel is 0 or 255: scaling by the batch's own extremes (x / x.max(), min-max) agrees
+    # with / 255 on a batch that holds both, so these inputs leave them out.
+    raw = np.random.default_rng(3).integers(3, 241, size=(3, 28, 28), dtype=np.uint8)
     expected = (raw.astype(np.float32) / 255).reshape(3, 28, 28, 1)
     ok, got = _call(name, prepare, raw)
     if not ok:
@@ -57,7 +58,15 @@ def check_prepare(prepare: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
         return _failed(name, "the values are float64 (what `/ 255` gives by default); make them float32.")
     if got_array.shape == expected.shape and got_array.dtype != np.float32:
         return _failed(name, f"expected dtype float32, got {got_array.dtype}.")
-    one = np.random.default_rng(4).integers(0, 256, size=(1, 28, 28), dtype=np.uint8)
+    if got_array.shape == expected.shape and np.isclose(got_array.max(), 1.0, atol=1e-6):
+        return _failed(name, f"your largest value is 1, but no pixel in this batch is white (the brightest is "
+                             f"{int(raw.max())}, which should become {raw.max() / 255:.3f}): divide by 255, the most a "
+                             "uint8 pixel can hold, not by the batch's own largest value.")
+    if got_array.shape == expected.shape and np.isclose(got_array.min(), 0.0, atol=1e-6):
+        return _failed(name, f"your smallest value is 0, but no pixel in this batch is black (the darkest is "
+                             f"{int(raw.min())}): do not subtract the batch's smallest value; a pixel's scaled "
+                             "value should not depend on the other images.")
+    one = np.random.default_rng(4).integers(1, 200, size=(1, 28, 28), dtype=np.uint8)
     cases = [((raw,), expected), ((one,), (one.astype(np.float32) / 255).reshape(1, 28, 28, 1))]
     return check_function(name, prepare, cases)
 

@@ -116,6 +116,11 @@ SAME_PADDING_LAYERS = [
 ]
 
 
+#: The layer classes of that network, in order: what its shapes and counts cannot tell apart
+#: (AveragePooling2D has the shapes of MaxPooling2D; an activation has no parameters).
+SAME_PADDING_KINDS = ["Conv2D", "MaxPooling2D"] * 3 + ["Flatten", "Dense", "Dense"]
+
+
 @_guard("The network with 'same' padding")
 def check_same_padding_model(function: Callable[[], Any]) -> CheckResult:
     """Exercise 4.3: `function()` builds the article's network with padding="same" in each Conv2D."""
@@ -133,6 +138,19 @@ def check_same_padding_model(function: Callable[[], Any]) -> CheckResult:
     if len(table) != len(SAME_PADDING_LAYERS):
         return _failed(exercise, f"expected {len(SAME_PADDING_LAYERS)} layers (three Conv2D + MaxPooling2D "
                                  f"pairs, Flatten, two Dense), got {len(table)}.")
+    for k, layer in enumerate(model.layers):
+        kind, want_kind = type(layer).__name__, SAME_PADDING_KINDS[k]
+        if kind != want_kind:
+            hint = (" The article's network keeps the largest value of each window: MaxPooling2D."
+                    if "Pooling" in kind and "Pooling" in want_kind else "")
+            return _failed(exercise, f"layer {k + 1} is {kind}, expected {want_kind}.{hint}")
+        activation = getattr(getattr(layer, "activation", None), "__name__", None)
+        want_activation = "softmax" if k == len(model.layers) - 1 else "relu"
+        if kind in ("Conv2D", "Dense") and activation != want_activation:
+            why = ("the last layer turns the ten scores into probabilities"
+                   if want_activation == "softmax" else "without it, stacked layers add up to one linear map")
+            return _failed(exercise, f"layer {k + 1} ({kind}) has the activation {activation!r}; give it "
+                                     f"activation=\"{want_activation}\" as in the article's network: {why}.")
     for k, ((shape, params), (want, want_params)) in enumerate(zip(table, SAME_PADDING_LAYERS, strict=True)):
         if shape != want:
             kind = type(model.layers[k]).__name__

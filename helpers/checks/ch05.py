@@ -82,10 +82,30 @@ def check_best_epoch(function: Callable[[dict], int]) -> CheckResult:
     return check_function(exercise, function, cases)
 
 
+#: The mean training loss of a fresh run's first epoch is above this: it starts at ln 10 = 2.30
+#: (ten equally likely digits). A network continued from a trained one starts far below it.
+FRESH_FIRST_LOSS = 0.5
+
+
+def _counts_of(values: np.ndarray, count: int) -> bool:
+    """Whether every accuracy is a whole number of images out of `count` (float32 rounding allowed)."""
+    scaled = np.asarray(values, dtype=np.float64) * count
+    return bool(np.all(np.abs(scaled - np.round(scaled)) <= 0.02))
+
+
 @_guard("Two learning rates")
-def check_learning_rate_histories(histories: Any, rates: tuple[float, ...] = (1e-3, 1e-2)) -> CheckResult:
+def check_learning_rate_histories(
+    histories: Any, rates: tuple[float, ...] = (1e-3, 1e-2), *, epochs: int = 3, n_fit: int = 5000,
+    n_val: int = 1000,
+) -> CheckResult:
     """Exercise 5.4: a dict {learning rate: history} with one run per rate, each fitted with
-    validation, and runs that differ as two rates ten times apart make them differ."""
+    validation, and runs that differ as two rates ten times apart make them differ.
+
+    What a history alone can tell is checked too: `epochs` epochs; accuracies that are whole
+    counts out of `n_fit` training and `n_val` validation images (so the runs used the asked-for
+    subset: on all the data they almost never are); and a fresh start, a first epoch whose mean
+    training loss is above `FRESH_FIRST_LOSS` (a network continued from a trained one starts far
+    below it)."""
     exercise = "Two learning rates"
     if histories is None or histories is Ellipsis:
         return _not_done(exercise)
@@ -97,7 +117,8 @@ def check_learning_rate_histories(histories: Any, rates: tuple[float, ...] = (1e
                                  f"({type(odd[0]).__name__}).")
     if sorted(float(k) for k in histories) != sorted(rates):
         return _failed(exercise, f"expected the learning rates {list(rates)} as keys, got {sorted(histories)}.")
-    curves = {}
+    curves: dict[float, np.ndarray] = {}
+    logged: dict[float, dict[str, np.ndarray]] = {}
     for rate, history in histories.items():
         logs = getattr(history, "history", history)
         if not isinstance(logs, dict):
@@ -118,9 +139,26 @@ def check_learning_rate_histories(histories: Any, rates: tuple[float, ...] = (1e
         if not all(np.all(np.isfinite(v)) for v in values):
             return _failed(exercise, f"the run with learning rate {rate} diverged (a NaN or infinite loss).")
         curves[float(rate)] = np.concatenate(values[:2])
+        logged[float(rate)] = dict(zip(("loss", "val_loss", "accuracy", "val_accuracy"), values, strict=True))
     lengths = sorted({len(c) // 2 for c in curves.values()})
     if len(lengths) != 1:
         return _failed(exercise, f"train both runs for the same number of epochs to compare them; got {lengths}.")
+    if lengths[0] != epochs:
+        return _failed(exercise, f"the runs have {lengths[0]} epochs each; the exercise asks for {epochs} "
+                                 "(dataclasses.replace(SEED_RECIPE, epochs=..., ...)).")
+    for rate, logs in sorted(logged.items()):
+        for key, count in (("accuracy", n_fit), ("val_accuracy", n_val)):
+            if not _counts_of(logs[key], count):
+                return _failed(exercise, f"the run at {rate:g} has {key.replace('_', ' ')} values that are not "
+                                         f"counts out of {count:,} images: train on the first {n_fit:,} images of "
+                                         f"x_fit and validate on the first {n_val:,} of x_val (small_data), "
+                                         "not on all of them.")
+    for rate, logs in sorted(logged.items()):
+        if logs["loss"][0] < FRESH_FIRST_LOSS:
+            return _failed(exercise, f"the run at {rate:g} starts with a first-epoch training loss of "
+                                     f"{logs['loss'][0]:.3f}, as low as a network that was trained already: "
+                                     "each run must start from a new, untrained network (fit_recipe builds "
+                                     "one), not continue the chapter's model or the other run.")
     low, high = (curves[r] for r in sorted(curves))
     # Two rates ten times apart move the weights by steps ten times apart: their losses part
     # by far more than the percent or so that separates two runs at one rate.
