@@ -296,6 +296,13 @@ def _role(role: str, content: str, docname: str, index: BookIndex) -> str:
             url = page_url(index, "bibliography", anchor)
             parts.append(f"[{authors} ({year})]({url})" if role.startswith("cite:t") else f"[{authors}, {year}]({url})")
         return "; ".join(parts) if role.startswith("cite:t") else "(" + "; ".join(parts) + ")"
+    if role == "reading-time":  # _ext/reading_time.py writes each page's minutes after the build
+        doc = _resolve_doc(docname, content.strip())
+        record = ROOT / "_build" / "html" / "_static" / "reading_times.json"
+        pages = json.loads(record.read_text())["pages"] if record.is_file() else {}
+        if doc not in pages:
+            raise ConversionError(f"{docname}: no reading time for {doc!r} in {record}")
+        return f"{pages[doc]['minutes']} minutes"
     raise ConversionError(f"{docname}: the role {{{role}}} has no plain-Markdown form in make_colab.py")
 
 
