@@ -527,6 +527,11 @@ TABLE: list[tuple[str, Callable[..., Any], Callable[[], tuple]]] = [
      lambda: (np.arange(6.0),)),
     ("core-function-wrong-result", lambda f: checks.check_function("Double", f, [((2,), 4), ((3,), 6)]),
      lambda: (lambda x: x + 2,)),
+    ("ch07-rule-ignores-spread", checks.check_rule_decisions, lambda: (["A", "B", "D", "E"],)),
+    ("ch07-rule-smaller-sd", checks.check_rule_decisions, lambda: (["A", "B", "D"],)),
+    ("ch07-rule-by-accuracy", checks.check_rule_decisions, lambda: (["A", "D", "E"],)),
+    ("ch07-rule-against-start", checks.check_rule_decisions, lambda: (["A", "B", "C", "D", "E"],)),
+    ("ch07-rule-wrong-order", checks.check_rule_decisions, lambda: (["D", "A"],)),
     ("core-function-raises", lambda f: checks.check_function("Double", f, [((2,), 4)]),
      lambda: (lambda x: x / 0,)),
 ]
