@@ -5,7 +5,10 @@ the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written b
 `tools/make_colab.py`, published on the `colab` branch), "View source" its source on `main`;
 (2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
 (`helpers.__version__`) and prints the versions and whether TensorFlow found a GPU;
-(3) strips outputs and execution counts. Run `make sync` after editing a notebook.
+(3) under the button row of a chapter that trains, writes one line saying so, with the
+minutes its Colab copy took to run from a fresh runtime (`COLAB_RUN_SECONDS`, measured with
+`make test-colab`); (4) strips outputs and execution counts. Run `make sync` after editing a
+notebook.
 The setup cell does nothing Colab-specific elsewhere; its `%matplotlib inline` keeps figures
 in the outputs even where MPLBACKEND=Agg is set (make sets it; ipykernel then would not
 switch to the inline backend, and the book would show no figures).
@@ -27,6 +30,25 @@ BUTTON_PREFIX = "[Open in Colab]"
 COLAB_BRANCH = "colab"
 SOURCE_BRANCH = "main"
 SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
+
+#: Seconds each chapter's Colab copy took to "Run all" in a fresh Colab-like runtime (no saved
+#: models, Colab's package versions: tests/test_colab_like.py), with whether it trains a
+#: network there. Measured with `make test-colab` on 2026-12-03 on the book's 2-core CPU
+#: machine without a GPU, shared with other work (README.md, "In Colab"). Measure again and
+#: update this table when a chapter's training changes. No GPU runtime has been measured.
+COLAB_RUN_SECONDS: dict[str, tuple[int, bool]] = {
+    "01_what_a_cnn_does": (29, False),
+    "02_loading_mnist": (21, False),
+    "03_scaling_and_reshaping": (46, False),  # two epochs on 2,048 images: a few seconds
+    "04_building_the_cnn": (24, False),
+    "05_training": (152, True),
+    "06_predicting_and_evaluating": (115, True),
+    "07_going_further": (391, True),
+    "08_inside_the_cnn": (134, True),
+    "09_your_own_digit": (140, True),
+}
+COLAB_MEASURED_ON = "2026-12-03"
+TRAINING_NOTE_PREFIX = "**This chapter trains a network.**"
 
 
 def book_version() -> str:
@@ -95,9 +117,42 @@ set_seed(0)
 print(f"TensorFlow {{tf.__version__}} · Keras {{keras.__version__}} · helpers {{helpers.__version__}} · {{accelerator_summary()}}")'''
 
 
+def colab_minutes(stem: str) -> int | None:
+    """The whole minutes (rounded) a training chapter's "Run all" took; None if it does not train."""
+    if stem not in COLAB_RUN_SECONDS:
+        raise SystemExit(f"{stem}: not in COLAB_RUN_SECONDS: time its Colab copy with `make test-colab`")
+    seconds, trains = COLAB_RUN_SECONDS[stem]
+    return max(1, round(seconds / 60)) if trains else None
+
+
+def training_note(stem: str) -> str | None:
+    """The line under a training chapter's button row: that it trains, and for how long."""
+    minutes = colab_minutes(stem)
+    if minutes is None:
+        return None
+    unit = "minute" if minutes == 1 else "minutes"
+    return (
+        f"{TRAINING_NOTE_PREFIX} In a fresh runtime, as in Colab, it has no saved model and trains"
+        f" what it needs: \"Run all\" took about {minutes} {unit} on a 2-core CPU without a"
+        f" GPU (measured on {COLAB_MEASURED_ON} with the book's Colab-like test). A GPU runtime"
+        " (*Runtime → Change runtime type*) is faster; the book has not measured how much."
+    )
+
+
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     return [line + "\n" for line in lines[:-1]] + [lines[-1]]
+
+
+def _with_training_note(first: str, note: str | None) -> str:
+    """The first cell with `note` as the paragraph after the button row (or no such paragraph)."""
+    lines = [line for line in first.split("\n") if not line.startswith(TRAINING_NOTE_PREFIX)]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    if note is None:
+        return text
+    lines = text.split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith(BUTTON_PREFIX))
+    return "\n".join([*lines[: row + 1], "", note, *lines[row + 1:]])
 
 
 def synced(notebook: Path) -> dict:
@@ -111,6 +166,7 @@ def synced(notebook: Path) -> dict:
     else:
         title, _, rest = first.partition("\n")
         first = f"{title}\n\n{row}\n{rest}"
+    first = _with_training_note(first, training_note(notebook.stem))
     cells[0]["source"] = _lines(first)
     setup = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).startswith(SETUP_MARKER)]
     if not setup:
