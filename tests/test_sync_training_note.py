@@ -82,6 +82,6 @@ def test_the_table_holds_the_times_the_readme_reports():
     assert header and values, "README.md's Colab section has the table of measured seconds"
     chapters = [cell.strip() for cell in header.group(1).split("|")]
     seconds = [cell.strip().replace(",", "") for cell in values.group(1).split("|")]
-    reported = {int(ch): int(s) for ch, s in zip(chapters, seconds) if ch.isdigit()}
+    reported = {int(ch): int(s) for ch, s in zip(chapters, seconds, strict=True) if ch.isdigit()}
     table = {int(stem[:2]): s for stem, (s, _) in sync.COLAB_RUN_SECONDS.items()}
     assert table == reported

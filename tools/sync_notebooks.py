@@ -1,8 +1,8 @@
 """Keep every chapter's opening consistent and its outputs stripped.
 
 For each `chapters/NN_slug.ipynb` it (1) writes the button row naming the file's own path in
-the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by
-`tools/make_colab.py`, published on the `colab` branch), "View source" its source on `main`;
+the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by the
+build, `_ext/colab_copies.py`, published on the `colab` branch), "View source" its source on `main`;
 (2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
 (`helpers.__version__`) and prints the versions and whether TensorFlow found a GPU;
 (3) under the button row of a chapter that trains, writes one line saying so, with the
