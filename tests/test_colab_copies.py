@@ -209,6 +209,18 @@ def test_every_chapter_and_appendix_notebook_gets_a_copy():
     assert [p for p in appendix if f"appendix/{p.stem}" in toc] == sorted(p for p in NOTEBOOKS if p.parent.name == "appendix")
 
 
+def test_appendix_notebooks_in_the_toc_get_copies_too(tmp_path):
+    """Any notebook page of `_toc.yml` is copied, whatever its folder; Markdown pages are not."""
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - caption: Notes and details\n    chapters:\n"
+        "      - file: appendix/01_notes\n      - file: glossary\n      - file: appendix/02_missing\n"
+    )
+    for name in ("intro.md", "glossary.md", "appendix/01_notes.ipynb", "appendix/03_not_in_toc.ipynb"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    assert make_colab.colab_copies.book_notebooks(tmp_path) == [tmp_path / "appendix" / "01_notes.ipynb"]
+
+
 def _rel(notebook: Path) -> str:
     return notebook.relative_to(ROOT).as_posix()
 
