@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 #: Calls that train a whole network (chapter 3's two epochs on 2,048 images are not one).
 TRAINS = re.compile(r"\btrain_or_load\(|\bfit_recipe\(|^\s*history = model\.fit\(", re.M)
+#: A chapter that fits its model in a cell of its own trains every time it runs.
+ALWAYS = re.compile(r"^\s*history = model\.fit\(", re.M)
 
 
 def _load_sync():
@@ -47,6 +49,12 @@ def note_lines(chapter: Path) -> list[str]:
     return [line for line in first.split("\n") if "trains a network" in line or "Run all" in line]
 
 
+def test_the_note_says_when_a_chapter_trains():
+    assert sync.training_note("05_training").startswith("**This chapter trains a network.** From a fresh runtime")
+    assert "** when it finds none saved" in sync.training_note("08_inside_the_cnn")
+    assert sync.training_note("02_loading_mnist") is None
+
+
 def test_every_chapter_has_a_measured_time():
     assert sorted(sync.COLAB_RUN_SECONDS) == [chapter.stem for chapter in CHAPTERS]
 
@@ -54,7 +62,9 @@ def test_every_chapter_has_a_measured_time():
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_a_chapter_that_trains_is_marked_as_training(chapter):
     _, trains = sync.COLAB_RUN_SECONDS[chapter.stem]
-    assert trains == bool(TRAINS.search(code(chapter)))
+    assert (trains is not None) == bool(TRAINS.search(code(chapter)))
+    always = bool(ALWAYS.search(code(chapter))) and "train_or_load(" not in code(chapter)
+    assert (trains == "always") == always, "only a chapter that trains in front of the reader always trains"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
