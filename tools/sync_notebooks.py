@@ -168,7 +168,9 @@ def synced(notebook: Path) -> dict:
     else:
         title, _, rest = first.partition("\n")
         first = f"{title}\n\n{row}\n{rest}"
-    first = _with_training_note(first, training_note(notebook.stem))
+    # Only chapters are timed (an appendix page, say, is not in COLAB_RUN_SECONDS).
+    is_chapter = notebook.resolve().parent == ROOT / "chapters"
+    first = _with_training_note(first, training_note(notebook.stem) if is_chapter else None)
     cells[0]["source"] = _lines(first)
     setup = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).startswith(SETUP_MARKER)]
     if not setup:
