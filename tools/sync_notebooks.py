@@ -1,11 +1,14 @@
 """Keep every chapter's opening consistent and its outputs stripped.
 
 For each `chapters/NN_slug.ipynb` it (1) writes the button row naming the file's own path in
-the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by
-`tools/make_colab.py`, published on the `colab` branch), "View source" its source on `main`;
+the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by the
+build, `_ext/colab_copies.py`, published on the `colab` branch), "View source" its source on `main`;
 (2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
 (`helpers.__version__`) and prints the versions and whether TensorFlow found a GPU;
-(3) strips outputs and execution counts. Run `make sync` after editing a notebook.
+(3) under the button row of a chapter that trains, writes one line saying so, with the
+minutes its Colab copy took to run from a fresh runtime (`COLAB_RUN_SECONDS`, measured with
+`make test-colab`); (4) strips outputs and execution counts. Run `make sync` after editing a
+notebook.
 The setup cell does nothing Colab-specific elsewhere; its `%matplotlib inline` keeps figures
 in the outputs even where MPLBACKEND=Agg is set (make sets it; ipykernel then would not
 switch to the inline backend, and the book would show no figures).
@@ -27,6 +30,27 @@ BUTTON_PREFIX = "[Open in Colab]"
 COLAB_BRANCH = "colab"
 SOURCE_BRANCH = "main"
 SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
+
+#: Seconds each chapter's Colab copy took to "Run all" in a fresh Colab-like runtime (no saved
+#: models, Colab's package versions: tests/test_colab_like.py), and whether it trains a network
+#: there: "always" (chapter 5 trains in front of the reader), "if none is saved" (it reloads a
+#: saved model, and trains one in a fresh runtime) or None. Measured with `make test-colab` on
+#: 2026-12-03 on the book's 2-core CPU machine without a GPU, shared with other work
+#: (README.md, "In Colab"). Measure again and update this table when a chapter's training
+#: changes. No GPU runtime has been measured.
+COLAB_RUN_SECONDS: dict[str, tuple[int, str | None]] = {
+    "01_what_a_cnn_does": (29, None),
+    "02_loading_mnist": (21, None),
+    "03_scaling_and_reshaping": (46, None),  # two epochs on 2,048 images: a few seconds
+    "04_building_the_cnn": (24, None),
+    "05_training": (152, "always"),
+    "06_predicting_and_evaluating": (115, "if none is saved"),
+    "07_going_further": (391, "if none is saved"),
+    "08_inside_the_cnn": (134, "if none is saved"),
+    "09_your_own_digit": (140, "if none is saved"),
+}
+COLAB_MEASURED_ON = "2026-12-03"
+TRAINING_NOTE_PREFIX = "**This chapter trains a network"
 
 
 def book_version() -> str:
@@ -95,9 +119,42 @@ set_seed(0)
 print(f"TensorFlow {{tf.__version__}} · Keras {{keras.__version__}} · helpers {{helpers.__version__}} · {{accelerator_summary()}}")'''
 
 
+def colab_minutes(stem: str) -> int | None:
+    """The whole minutes (rounded) a training chapter's "Run all" took; None if it does not train."""
+    if stem not in COLAB_RUN_SECONDS:
+        raise SystemExit(f"{stem}: not in COLAB_RUN_SECONDS: time its Colab copy with `make test-colab`")
+    seconds, trains = COLAB_RUN_SECONDS[stem]
+    return max(1, round(seconds / 60)) if trains else None
+
+
+def training_note(stem: str) -> str | None:
+    """The line under a training chapter's button row: that it trains, and for how long."""
+    minutes = colab_minutes(stem)
+    if minutes is None:
+        return None
+    took = f"took about {minutes} {'minute' if minutes == 1 else 'minutes'} on a 2-core CPU"
+    if COLAB_RUN_SECONDS[stem][1] == "always":
+        opening = f'{TRAINING_NOTE_PREFIX}.** From a fresh runtime, as in Colab, "Run all" {took}'
+    else:
+        opening = (f"{TRAINING_NOTE_PREFIX}** when it finds none saved, as in a fresh Colab runtime:"
+                   f' "Run all" then {took}')
+    return f"{opening} (measured on {COLAB_MEASURED_ON}); a GPU runtime is faster, by how much the book has not measured."
+
+
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     return [line + "\n" for line in lines[:-1]] + [lines[-1]]
+
+
+def _with_training_note(first: str, note: str | None) -> str:
+    """The first cell with `note` as the paragraph after the button row (or no such paragraph)."""
+    lines = [line for line in first.split("\n") if not line.startswith(TRAINING_NOTE_PREFIX)]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    if note is None:
+        return text
+    lines = text.split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith(BUTTON_PREFIX))
+    return "\n".join([*lines[: row + 1], "", note, *lines[row + 1:]])
 
 
 def synced(notebook: Path) -> dict:
@@ -111,6 +168,9 @@ def synced(notebook: Path) -> dict:
     else:
         title, _, rest = first.partition("\n")
         first = f"{title}\n\n{row}\n{rest}"
+    # Only chapters are timed (an appendix page, say, is not in COLAB_RUN_SECONDS).
+    is_chapter = notebook.resolve().parent == ROOT / "chapters"
+    first = _with_training_note(first, training_note(notebook.stem) if is_chapter else None)
     cells[0]["source"] = _lines(first)
     setup = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).startswith(SETUP_MARKER)]
     if not setup:
