@@ -204,3 +204,37 @@ def kept_factors(record: dict[str, Any]) -> list[str]:
     """The changes the record's two stages kept, in the order they were tried."""
     rows = record["forward"][1:] + record.get("levers", [])[1:]
     return [row["factor"] for row in rows if row["kept"]]
+
+
+RULE_FOR_REMOVALS = ("undoing a kept change is itself a change, judged by the same rule: a removal "
+                     "is adopted only if it lowers the mean validation loss of the final recipe by more "
+                     "than the spread between seeds")
+
+
+def removal_decisions(final_row: dict[str, Any], remove_one: list[dict[str, Any]]) -> dict[str, bool]:
+    """The remove-one ablation read by `RULE_FOR_REMOVALS` (chapter 7's methods page): for each
+    row of `remove_one` (the final recipe with one kept change undone), whether the removal is
+    adopted, i.e. whether `keep_change` prefers the recipe without it to `final_row`."""
+    if not remove_one:
+        raise ValueError("expected at least one remove-one row; got none.")
+    final = row_losses(final_row)
+    return {row["factor"]: keep_change(final, row_losses(row)) for row in remove_one}
+
+
+def without_seed(rows: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """`rows` with the runs of one seed left out (each row keeps its other fields)."""
+    out = [row | {"runs": [run for run in row["runs"] if run["seed"] != seed]} for row in rows]
+    if any(len(row["runs"]) == len(source["runs"]) for row, source in zip(out, rows, strict=True)):
+        seeds = sorted({run["seed"] for row in rows for run in row["runs"]})
+        raise ValueError(f"seed {seed} is not in every row; the rows have seeds {seeds}.")
+    if any(not row["runs"] for row in out):
+        raise ValueError(f"leaving out seed {seed} leaves a row with no run.")
+    return out
+
+
+def leave_one_seed_out(rows: list[dict[str, Any]]) -> dict[int, list[bool]]:
+    """The study of `rows` (start first, as `replay_decisions` reads it) decided again with each
+    seed left out in turn, the whole path replayed: {left-out seed: one decision per factor}.
+    A decision that changes when one seed of three is dropped rests on that seed."""
+    seeds = sorted({run["seed"] for run in rows[0]["runs"]})
+    return {seed: replay_decisions(without_seed(rows, seed)) for seed in seeds}
