@@ -187,3 +187,36 @@ def test_without_seed_refuses_a_seed_not_in_every_row():
         ablation.without_seed(_rows([0.3, 0.3]), 7)
     with pytest.raises(ValueError, match="no run"):
         ablation.without_seed(_rows([0.3]), 0)
+
+
+def test_recorded_frontier_is_the_benchmarks_summary():
+    """The shipped record says what benchmarks/results/ says, line by line."""
+    import re
+
+    table = ablation.recorded_frontier()
+    text = (BENCH.parent / "results" / "bench_training_2026-12-02.txt").read_text()
+    summary = re.findall(r"SUMMARY (\w+)\s+(\d+) epochs\s+(\d+) s .*?test accuracy ([\d.]+) ± ([\d.]+) over (\d+)", text)
+    assert len(summary) == len(table) == 5
+    for recipe, epochs, seconds, accuracy, sd, seeds in summary:
+        row = table.loc[recipe]
+        assert (row["epochs"], row["seconds"], row["seeds"]) == (int(epochs), int(seconds), int(seeds))
+        assert row["test_accuracy"] == float(accuracy) and row["test_accuracy_sd"] == float(sd)
+
+
+def test_recorded_frontier_refuses_a_broken_file(tmp_path):
+    path = tmp_path / "frontier.json"
+    path.write_text(json.dumps({"runs": [{"recipe": "x", "epochs": 1, "seconds": 0, "test_accuracy": 0.9,
+                                          "test_accuracy_sd": 0, "seeds": 1}]}))
+    with pytest.raises(ValueError, match="positive time"):
+        ablation.recorded_frontier(path)
+    with pytest.raises(ValueError, match="no readable"):
+        ablation.recorded_frontier(tmp_path / "missing.json")
+
+
+def test_decision_margins_are_positive_exactly_where_the_rule_keeps():
+    record = ablation.recorded_ablation()
+    for part in ("forward", "levers"):
+        margins = ablation.decision_margins(record[part])
+        assert [m > 0 for m in margins] == ablation.replay_decisions(record[part])
+    rows = _rows([0.30, 0.30, 0.30], [0.20, 0.20, 0.30])
+    assert ablation.decision_margins(rows) == pytest.approx([0.30 - 0.7 / 3 - 0.1 / 3 ** 0.5])
