@@ -1,7 +1,8 @@
 """Keep every chapter's opening consistent and its outputs stripped.
 
-For each `chapters/NN_slug.ipynb` it (1) writes the button row naming the file's own path in
-the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by the
+For each `chapters/NN_slug.ipynb`, and each appendix page `appendix/NN_slug.ipynb` (which
+runs alone, so it needs the same opening), it (1) writes the button row naming the file's own
+path in the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by the
 build, `_ext/colab_copies.py`, published on the `colab` branch), "View source" its source on `main`;
 (2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
 (`helpers.__version__`) and prints the versions and whether TensorFlow found a GPU;
@@ -196,12 +197,17 @@ def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 
+def appendix_notebooks() -> list[Path]:
+    """The "Notes and details" pages: each runs alone, so each gets the button row and setup cell."""
+    return sorted((ROOT / "appendix").glob("[0-9][0-9]_*.ipynb"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report, change nothing")
     args = parser.parse_args()
     stale = []
-    for notebook in chapter_notebooks():
+    for notebook in chapter_notebooks() + appendix_notebooks():
         text = dumps(synced(notebook))
         if notebook.read_text() != text:
             stale.append(notebook)
