@@ -5,7 +5,9 @@ Serves `_build/html` on 127.0.0.1 and opens `draw_a_digit.html` in headless Chro
 that leaves 127.0.0.1 is blocked and reported). Checks:
 
 - parity: on the first 200 MNIST test images, the page's forward pass gives the digit Keras
-  gives, and every probability within 1e-4 of `model.predict`, for both networks;
+  gives, and every probability within 1e-4 of `model.predict`, for both networks; and on
+  the first 50, every layer's output the page draws is within 1e-4 of Keras's
+  `keras.Model(model.inputs, layer.output)` (the largest difference per layer is printed);
 - preprocessing: on the 20 sample digits of chapter 9, the page's 28x28 image matches
   `helpers.digits.preprocess_digit` within PREPROCESS_TOLERANCE, and the digit read agrees;
 - drawing: a 7 and a 1 drawn with the mouse are read as 7 and 1; a dot and an empty area get
@@ -341,6 +343,54 @@ def test_no_serious_accessibility_violation(open_page, manifest, scheme):
     assert bad == []
     assert page.problems == []
     page.context.close()
+
+
+# --- Inside the network: every layer, the blind band, the phone, the keyboard ---------------
+
+N_LAYER_PARITY = 50
+#: Every layer's output for each image, each as base64 of its float32 bytes (a compact way
+#: out of the page for some 70,000 numbers an image).
+LAYERS_JS = """async ([header, images]) => {
+    const net = await window.digitWidget.loadNetwork('_static/digit-widget-data/', header);
+    const b64 = a => { const bytes = new Uint8Array(Float32Array.from(a).buffer); let s = '';
+        for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+        return btoa(s); };
+    return {names: net.header.layers.map(l => l.name),
+            outs: images.map(px => window.digitWidget.forwardLayers(net, px.map(v => v / 255)).map(t => b64(t.data)))};
+}"""
+
+
+def keras_layer_outputs(model, images):
+    """{layer name: Keras's keras.Model(model.inputs, layer.output) on `images`}."""
+    import keras
+
+    probe = keras.Model(model.inputs, [layer.output for layer in model.layers])
+    return dict(zip([layer.name for layer in model.layers], probe.predict(images, verbose=0), strict=True))
+
+
+@pytest.mark.parametrize("name", ["seed_cnn", "improved_cnn"])
+def test_every_layer_the_page_draws_equals_keras(page, manifest, mnist, name):
+    """Each exported layer's output, as the page computes and draws it, equals the output of
+    the Keras layer of the same name within 1e-4 on 50 test digits; prints the largest error."""
+    import base64
+
+    (_, _), (x_test, _) = mnist
+    images = x_test[:N_LAYER_PARITY]
+    header = [n for n in manifest["networks"] if n["name"] == name][0]["header"]
+    expected = keras_layer_outputs(keras_model(name), (images.astype(np.float32) / 255)[..., None])
+    errors = {}
+    for start in range(0, N_LAYER_PARITY, 10):  # ten digits a call keeps each answer a few MB
+        got = page.evaluate(LAYERS_JS, [header, images[start:start + 10].reshape(-1, 784).tolist()])
+        assert got["names"] == list(expected), "the page's layers are not the Keras layers, in order"
+        for i, outs in enumerate(got["outs"]):
+            for layer, data in zip(got["names"], outs, strict=True):
+                mine = np.frombuffer(base64.b64decode(data), dtype="<f4")
+                keras_out = expected[layer][start + i].reshape(-1)
+                assert mine.shape == keras_out.shape, layer
+                errors[layer] = max(errors.get(layer, 0.0), float(np.abs(mine - keras_out).max()))
+    print(f"{name}: largest difference per layer over {N_LAYER_PARITY} test digits:",
+          ", ".join(f"{layer} {error:.1e}" for layer, error in errors.items()))
+    assert max(errors.values()) < PROB_TOLERANCE, errors
 
 
 # --- Chapter 9's drawing area for the notebook (helpers.canvas) ------------------------------
