@@ -287,24 +287,19 @@
       median of its 3x3 neighbourhood (edges repeated, as Pillow's MedianFilter) is above 0,
       that is if at least 5 of its 9 neighbours hold ink. */
   function inkBox(ink) {
-    var h = ink.h, w = ink.w, d = ink.data;
+    var h = ink.h, w = ink.w, d = ink.data, inked = new Uint8Array(d.length), column = new Uint8Array(w);
+    for (var p = 0; p < d.length; p++) inked[p] = d[p] > 0 ? 1 : 0;
     function box(useMedian) {
       var top = h, bottom = -1, left = w, right = -1;
       for (var y = 0; y < h; y++) {
+        if (useMedian) {  // ink pixels in each column of rows y-1, y, y+1 (edges repeated)
+          var above = Math.max(y - 1, 0) * w, here = y * w, below = Math.min(y + 1, h - 1) * w;
+          for (var c = 0; c < w; c++) column[c] = inked[above + c] + inked[here + c] + inked[below + c];
+        }
         for (var x = 0; x < w; x++) {
-          var on;
-          if (useMedian) {
-            var count = 0;
-            for (var i = -1; i <= 1; i++) {
-              var yy = Math.min(Math.max(y + i, 0), h - 1);
-              for (var j = -1; j <= 1; j++) {
-                if (d[yy * w + Math.min(Math.max(x + j, 0), w - 1)] > 0) count++;
-              }
-            }
-            on = count >= 5;
-          } else {
-            on = d[y * w + x] > 0;
-          }
+          var on = useMedian
+            ? column[x > 0 ? x - 1 : 0] + column[x] + column[x < w - 1 ? x + 1 : w - 1] >= 5
+            : inked[y * w + x] === 1;
           if (on) {
             if (y < top) top = y;
             if (y > bottom) bottom = y;
@@ -427,7 +422,9 @@
   // ---------------------------------------------------------------------------------------
 
   var TILE_TYPES = { conv2d: true, max_pool2d: true };
-  var STRIP_COLUMNS = 32;  // a vector of n values is drawn in rows of 32 cells
+  var STRIP_COLUMNS = 32;  // a vector of n values is drawn in rows of 32 cells (64 for a long one)
+  var TILE_GAP = 1;  // grey pixels between two tiles of a layer's canvas
+  var TILE_PX = 46;  // the widest a tile is shown, in CSS pixels (narrower on a phone)
 
   /** Colour of value v on a layer's scale: white at 0, dark blue at the layer's largest value;
       a layer with negative values (a convolution without ReLU) gets red below 0. */
@@ -437,7 +434,7 @@
       t = Math.min(t, 1);
       return [255 - 247 * t, 255 - 207 * t, 255 - 148 * t];  // white -> #08306b
     }
-    t = Math.min(-v / scale.min, 1);
+    t = scale.min < 0 ? Math.min(v / scale.min, 1) : 0;
     return [255 - 152 * t, 255 - 255 * t, 255 - 242 * t];  // white -> #67000d
   }
 
@@ -451,22 +448,38 @@
     return { min: min, max: max };
   }
 
-  /** Paint channel k of a channels-last tensor into an ImageData of its size. */
-  function paintChannel(img, t, k, scale) {
-    var d = img.data, n = t.h * t.w;
-    for (var p = 0; p < n; p++) {
-      var rgb = colourOf(t.data[p * t.c + k], scale);
-      d[4 * p] = rgb[0]; d[4 * p + 1] = rgb[1]; d[4 * p + 2] = rgb[2]; d[4 * p + 3] = 255;
+  /** The two colour ramps as 256 packed RGBA pixels each (for a Uint32Array view of an
+      ImageData, little-endian as every browser is): index 0 is white, 255 the ramp's end. */
+  var RAMP_STEPS = 255;
+  function packed(rgb) {
+    return ((255 << 24) | (Math.round(rgb[2]) << 16) | (Math.round(rgb[1]) << 8) | Math.round(rgb[0])) >>> 0;
+  }
+  var POSITIVE = new Uint32Array(RAMP_STEPS + 1), NEGATIVE = new Uint32Array(RAMP_STEPS + 1);
+  for (var step = 0; step <= RAMP_STEPS; step++) {
+    POSITIVE[step] = packed(colourOf(step / RAMP_STEPS, { min: -1, max: 1 }));
+    NEGATIVE[step] = packed(colourOf(-step / RAMP_STEPS, { min: -1, max: 1 }));
+  }
+  var GAP_COLOUR = packed([200, 200, 200]);
+
+  /** The packed colour of v on a layer's scale, from the tables (no allocation a pixel). */
+  function packedColour(v, scale) {
+    if (v >= 0) return scale.max > 0 ? POSITIVE[Math.min(RAMP_STEPS, (v / scale.max * RAMP_STEPS + 0.5) | 0)] : POSITIVE[0];
+    return NEGATIVE[Math.min(RAMP_STEPS, (v / scale.min * RAMP_STEPS + 0.5) | 0)];
+  }
+
+  /** Paint channel k of a channels-last tensor into `pixels` (a Uint32Array view of an
+      ImageData `stride` pixels wide), with its top-left corner at (x0, y0). */
+  function paintChannel(pixels, stride, x0, y0, t, k, scale) {
+    var d = t.data, c = t.c;
+    for (var y = 0; y < t.h; y++) {
+      var row = (y0 + y) * stride + x0, src = y * t.w * c + k;
+      for (var x = 0; x < t.w; x++) pixels[row + x] = packedColour(d[src + x * c], scale);
     }
   }
 
-  /** Paint a vector as rows of STRIP_COLUMNS cells. */
-  function paintVector(img, data, scale) {
-    var d = img.data;
-    for (var p = 0; p < img.width * img.height; p++) {
-      var rgb = p < data.length ? colourOf(data[p], scale) : [200, 200, 200];
-      d[4 * p] = rgb[0]; d[4 * p + 1] = rgb[1]; d[4 * p + 2] = rgb[2]; d[4 * p + 3] = 255;
-    }
+  /** Paint a vector as rows of cells, grey after its end. */
+  function paintVector(pixels, data, scale) {
+    for (var p = 0; p < pixels.length; p++) pixels[p] = p < data.length ? packedColour(data[p], scale) : GAP_COLOUR;
   }
 
   /** The channels with the largest values in a layer's output: [[channel, value], ...]. */
@@ -536,23 +549,36 @@
     return { section: section, ramp: ramp, legendText: text, layer: layer, index: index };
   };
 
-  /** One focusable tile a channel. One tile of the grid is in the Tab order; the arrow keys
-      move between tiles (a roving tabindex), Enter or Space opens the tile. */
+  /** All channels of a layer in one canvas (one putImageData a layer and a redraw), as a grid
+      of `columns` tiles with a one-pixel grey gap; over it, one transparent button a tile, in
+      the same grid. One tile is in the Tab order; the arrow keys move between tiles (a roving
+      tabindex), Enter or Space opens the tile. */
   LayerView.prototype.tileSection = function (layer, index) {
     var view = this.section(layer, index), self = this;
     var shape = layer.output_shape, channels = shape[2];
-    var grid = el("div", { class: "dw-tiles", role: "group", "aria-label": layer.name + ": one tile a channel" });
+    var columns = Math.min(channels, channels > 64 ? 16 : 8), rows = Math.ceil(channels / columns);
+    var cellW = shape[1] + TILE_GAP, cellH = shape[0] + TILE_GAP;
+    var grid = el("div", { class: "dw-tiles" });
+    grid.style.aspectRatio = columns * cellW + " / " + rows * cellH;
+    grid.style.maxWidth = columns * TILE_PX + "px";
+    var canvas = el("canvas", { class: "dw-tiles-map", width: columns * cellW, height: rows * cellH, "aria-hidden": "true" });
+    var buttons = el("div", { class: "dw-tile-buttons", role: "group", "aria-label": layer.name + ": one tile a channel" });
+    buttons.style.gridTemplateColumns = "repeat(" + columns + ", 1fr)";
+    buttons.style.gridTemplateRows = "repeat(" + rows + ", 1fr)";
     view.tiles = [];
     for (var k = 0; k < channels; k++) {
       var tile = el("button", { type: "button", class: "dw-tile", tabindex: k === 0 ? "0" : "-1",
         "aria-label": layer.name + " channel " + k + ": show it at full size with its filter" });
-      var canvas = el("canvas", { width: shape[1], height: shape[0], "aria-hidden": "true" });
-      tile.appendChild(canvas);
-      grid.appendChild(tile);
-      view.tiles.push({ button: tile, ctx: canvas.getContext("2d"), img: new ImageData(shape[1], shape[0]) });
+      buttons.appendChild(tile);
+      view.tiles.push({ button: tile });
       tile.addEventListener("click", this.pick.bind(this, view, k));
     }
-    grid.addEventListener("keydown", function (e) { self.roveKey(view, e); });
+    var img = new ImageData(columns * cellW, rows * cellH);
+    view.grid = { ctx: canvas.getContext("2d"), img: img, pixels: new Uint32Array(img.data.buffer),
+      columns: columns, cellW: cellW, cellH: cellH };
+    view.grid.pixels.fill(GAP_COLOUR);
+    buttons.addEventListener("keydown", function (e) { self.roveKey(view, e); });
+    grid.append(canvas, buttons);
     view.section.appendChild(grid);
     return view;
   };
@@ -570,20 +596,22 @@
     view.tiles[next].button.focus();
   };
 
-  /** A vector drawn as rows of STRIP_COLUMNS cells. */
+  /** A vector drawn as rows of STRIP_COLUMNS cells (twice as many when it is long). */
   LayerView.prototype.stripSection = function (layer, index) {
     var view = this.section(layer, index);
     var n = layer.output_shape.reduce(function (a, b) { return a * b; }, 1);
-    var rows = Math.ceil(n / STRIP_COLUMNS);
-    var canvas = el("canvas", { class: "dw-strip", width: STRIP_COLUMNS, height: rows, role: "img",
-      "aria-label": layer.name + ": " + n + " numbers as rows of " + STRIP_COLUMNS + " cells" });
-    canvas.style.aspectRatio = STRIP_COLUMNS + " / " + rows;
+    var columns = n > 256 ? 2 * STRIP_COLUMNS : STRIP_COLUMNS, rows = Math.ceil(n / columns);
+    var canvas = el("canvas", { class: "dw-strip", width: columns, height: rows, role: "img",
+      "aria-label": layer.name + ": " + n + " numbers as rows of " + columns + " cells" });
+    canvas.style.aspectRatio = columns + " / " + rows;
     view.section.appendChild(canvas);
-    view.strip = { ctx: canvas.getContext("2d"), img: new ImageData(STRIP_COLUMNS, rows) };
+    var img = new ImageData(columns, rows);
+    view.strip = { ctx: canvas.getContext("2d"), img: img, pixels: new Uint32Array(img.data.buffer) };
     return view;
   };
 
-  /** Draw every view for one drawing's layer outputs (null: nothing drawn yet). */
+  /** Draw every view for one drawing's layer outputs (null: nothing drawn yet): per layer one
+      pass over its values for the scale, one to paint them, and one putImageData. */
   LayerView.prototype.render = function (outs) {
     this.outs = outs;
     for (var v = 0; v < this.views.length; v++) {
@@ -591,16 +619,20 @@
       var scale = t ? layerScale(t.data) : { min: 0, max: 0 };
       view.scale = scale;
       this.legend(view, scale);
-      if (view.tiles) {
+      var target = view.grid || view.strip;
+      if (view.grid) {
+        var g = view.grid;
         for (var k = 0; k < view.tiles.length; k++) {
-          var tile = view.tiles[k];
-          if (t) paintChannel(tile.img, t, k, scale); else tile.img.data.fill(255);
-          tile.ctx.putImageData(tile.img, 0, 0);
+          var x0 = (k % g.columns) * g.cellW, y0 = Math.floor(k / g.columns) * g.cellH;
+          if (t) paintChannel(g.pixels, g.img.width, x0, y0, t, k, scale);
+          else for (var y = 0; y < g.cellH - TILE_GAP; y++) g.pixels.fill(POSITIVE[0], (y0 + y) * g.img.width + x0, (y0 + y) * g.img.width + x0 + g.cellW - TILE_GAP);
         }
+      } else if (t) {
+        paintVector(view.strip.pixels, t.data, scale);
       } else {
-        if (t) paintVector(view.strip.img, t.data, scale); else view.strip.img.data.fill(255);
-        view.strip.ctx.putImageData(view.strip.img, 0, 0);
+        view.strip.pixels.fill(POSITIVE[0]);
       }
+      target.ctx.putImageData(target.img, 0, 0);
     }
     if (this.picked) this.showPicked();
   };
@@ -608,9 +640,10 @@
   LayerView.prototype.legend = function (view, scale) {
     var neg = scale.min < 0;
     view.ramp.className = "dw-ramp" + (neg ? " dw-ramp-diverging" : "");
-    view.legendText.textContent = !this.outs ? "Colour scale: draw a digit to fill it." : neg
+    var text = !this.outs ? "Colour scale: draw a digit to fill it." : neg
       ? "One colour scale for the whole layer: red " + scale.min.toFixed(2) + ", white 0, blue " + scale.max.toFixed(2) + "."
       : "One colour scale for the whole layer: white 0 to dark blue " + scale.max.toFixed(2) + " (its largest value).";
+    if (view.legendText.textContent !== text) view.legendText.textContent = text;  // no layout when unchanged
   };
 
   /** Show tile k of a view at full size, with the 3x3 weights of the filter that made it. */
@@ -627,7 +660,8 @@
     detail.title.textContent = layer.name + ", channel " + k + " (" + shape[0] + " × " + shape[1] + ")";
     detail.canvas.width = shape[1]; detail.canvas.height = shape[0];
     var img = new ImageData(shape[1], shape[0]);
-    if (this.outs) paintChannel(img, this.outs[view.index], k, view.scale); else img.data.fill(255);
+    if (this.outs) paintChannel(new Uint32Array(img.data.buffer), shape[1], 0, 0, this.outs[view.index], k, view.scale);
+    else img.data.fill(255);
     detail.canvas.getContext("2d").putImageData(img, 0, 0);
     detail.canvas.setAttribute("aria-label", "Channel " + k + " of " + layer.name + " at full size");
     this.showWeights(view.index, k);
@@ -727,6 +761,12 @@
       }
     }
     return out;
+  }
+
+  /** Whether two 28x28 images are the same, pixel for pixel. */
+  function samePixels(a, b) {
+    for (var p = 0; p < SIZE * SIZE; p++) if (a[p] !== b[p]) return false;
+    return true;
   }
 
   /** The share of an image's ink on the pixels a mask never reads. */
@@ -978,6 +1018,7 @@
     }
     if (prepared.error) {
       this.result = null;
+      this.drawn = null;
       this.show(null, null);
       var shown = this.views[this.select.value];
       if (shown) shown.render(null);
@@ -992,6 +1033,10 @@
     var pixels = shiftPixels(prepared.pixels, this.shift[0], this.shift[1]);
     return this.network().then(function (net) {
       if (token !== self.token) return null;  // a newer drawing has arrived meanwhile
+      var drawn = self.drawn;
+      if (!announce && drawn && drawn.net === net && samePixels(drawn.pixels, pixels)) {
+        return self.result;  // a pointer move that changed nothing the network sees: nothing to redraw
+      }
       var t0 = performance.now();
       var outs = forwardLayers(net, pixels);
       var probs = Array.from(outs[outs.length - 1].data);
@@ -1005,6 +1050,7 @@
       if (self.timings.length > 1000) self.timings.shift();
       var digit = probs.indexOf(Math.max.apply(null, probs));
       self.result = { digit: digit, probability: probs[digit], probs: probs, pixels: pixels };
+      self.drawn = { net: net, pixels: pixels };
       if (announce) {
         self.say("The network reads a " + digit + ", with probability " + (100 * probs[digit]).toFixed(1) +
           " % (" + self.select.options[self.select.selectedIndex].text + ").");
