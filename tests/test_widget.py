@@ -342,7 +342,7 @@ def test_no_serious_accessibility_violation(open_page, manifest, scheme, width):
     page = open_widget(open_page, color_scheme=scheme)
     page.set_viewport_size({"width": width, "height": 900})
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
-    page.locator(".dw-canvas").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.dw-canvas').scrollIntoView({block: 'center', behavior: 'instant'})")  # clear of the sticky header, no smooth scroll
     draw(page, SEVEN)
     page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
     page.click(SHIFT_RIGHT)
@@ -486,7 +486,7 @@ N_SHIFTED = 1000
 def test_what_moving_a_digit_shows_about_the_two_networks(page, mnist):
     """What the page says of moving digits: among the first 1,000 test digits both networks
     read correctly, the article's network misreads more than a quarter once they are moved
-    four pixels right (into the band) and as many or more moved four left (away from it),
+    four pixels right (into the band) and at least as many moved four left (away from it),
     the improved network fewer than one in fifty either way; and on the page, ink in the band
     changes nothing at all in the article's network's answer (erasing it gives the same)."""
     (_, _), (x_test, y_test) = mnist
@@ -498,7 +498,7 @@ def test_what_moving_a_digit_shows_about_the_two_networks(page, mnist):
     misread = {(name, dx): float((both & ~read[name][dx]).sum() / both.sum())
                for name in read for dx in (4, -4)}
     print("share of the digits both read at the centre that each misreads moved 4 px:", misread)
-    assert misread[("seed", 4)] > 0.25 and misread[("seed", -4)] >= misread[("seed", 4)] - 0.02, misread
+    assert misread[("seed", 4)] > 0.25 and misread[("seed", -4)] >= misread[("seed", 4)], misread
     assert misread[("improved", 4)] < 0.02 and misread[("improved", -4)] < 0.02, misread
     # On the page: digits the article's network misreads moved right, with ink in the band.
     for index in np.flatnonzero(both & ~read["seed"][4] & read["improved"][4])[:3]:
@@ -575,7 +575,7 @@ def test_on_a_phone_the_canvas_comes_first_and_the_maps_stack(open_page, manifes
     page = open_widget(open_page)
     page.set_viewport_size({"width": 390, "height": 844})
     page.select_option(".dw-select", "improved_cnn")
-    page.locator(".dw-canvas").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.dw-canvas').scrollIntoView({block: 'center', behavior: 'instant'})")  # clear of the sticky header, no smooth scroll
     draw(page, SEVEN)
     page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: ')")
     boxes = page.evaluate("""() => {
