@@ -18,12 +18,17 @@ folded into the convolution before it (kernel times a, bias times a plus b) when
 lies between them, or only max pooling with every a > 0 (then max(a x + b) = a max(x) + b).
 Otherwise it stays at its own place as an ``affine`` layer: folding it across a pooling
 with a negative a would be wrong, because max pooling of -x picks the smallest value.
-Dropout is exported as the identity it is at inference.
+Dropout is exported as the identity it is at inference. Folding is optional (``fold``): the
+book's page exports its networks unfolded, so that every layer's output on the page is the
+output of the Keras layer of the same name (the page draws each convolution's and each
+pooling's maps) and every 3 x 3 filter it shows is the trained one.
 
 `forward` runs an exported network with NumPy, the same arithmetic as the page's JavaScript;
 the tests compare both with Keras. `export_trained` exports the book's trained models (the
 ones `helpers.training.train_or_load` finds) and lists them, with the shipped sample
-digits, in a manifest the page reads first.
+digits, in a manifest the page reads first. With MNIST at hand it also writes, for each
+network, the input pixels it can see: chapter 8's `helpers.inspection.gradient_mask` over
+the first 1,024 test digits (the page draws the others as the blind band).
 """
 
 from __future__ import annotations
@@ -154,13 +159,14 @@ def _fold_batch_norm(specs: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
     return out
 
 
-def model_spec(model: keras.Model) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+def model_spec(model: keras.Model, fold: bool = True) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
     """The model's layers as header entries plus the weight arrays they refer to.
 
     Returns (layers, arrays): `layers` lists dicts with ``type``, ``name``, ``output_shape``
     (without the batch axis) and, for layers with weights, ``weights`` {role: array key};
     `arrays` maps those keys to float32 arrays in Keras's axis order. Batch norm is folded as
-    the module docstring says. Raises TypeError for anything but a keras.Sequential (a
+    the module docstring says when `fold` is true; with ``fold=False`` every Keras layer keeps
+    its own entry, weights and output. Raises TypeError for anything but a keras.Sequential (a
     (model, history) tuple included) and ValueError for a layer the page cannot run.
     """
     _check_model(model)
@@ -171,7 +177,9 @@ def model_spec(model: keras.Model) -> tuple[list[dict[str, Any]], dict[str, np.n
         spec["output_shape"] = [int(d) for d in layer.output.shape[1:]]
         specs.append((spec, arrays))
     layers_out, arrays_out = [], {}
-    for spec, arrays in _fold_batch_norm(specs):
+    if not isinstance(fold, bool):
+        raise TypeError(f"fold should be True or False; got {_v.describe(fold)}.")
+    for spec, arrays in (_fold_batch_norm(specs) if fold else specs):
         if arrays:
             spec["weights"] = {}
             for role, array in arrays.items():
@@ -196,18 +204,22 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def export_model(model: keras.Model, folder: str | os.PathLike, name: str, label: str = "") -> Path:
+def export_model(model: keras.Model, folder: str | os.PathLike, name: str, label: str = "",
+                 fold: bool = True, extra: dict[str, Any] | None = None) -> Path:
     """Write ``folder/name.json`` (the header) and ``folder/name.bin`` (float32 weights).
 
     Returns the header's path. The header holds ``format``, ``version``, ``name``, ``label``,
     ``input_shape`` [28, 28, 1], ``binary`` (the .bin file's name), ``bytes`` and ``layers``
-    (see `model_spec`; each weight is {"offset": bytes, "shape": [...]}).
+    (see `model_spec`; each weight is {"offset": bytes, "shape": [...]}), plus the JSON-ready
+    entries of `extra` (export_trained adds ``input_seen``). `fold`: see `model_spec`.
     """
     name, label = _v.text(name, "name"), _v.text(label, "label")
     _check_path(folder, "folder")
     if not name or not all(ch.isalnum() or ch in "_-" for ch in name):
         raise ValueError(f"name should be letters, digits, '_' or '-' (it names files); got {name!r}.")
-    layers_out, arrays = model_spec(model)
+    if extra is not None and not isinstance(extra, dict):
+        raise TypeError(f"extra should be a dict of header entries or None; got {_v.describe(extra)}.")
+    layers_out, arrays = model_spec(model, fold)
     blob, offset = bytearray(), 0
     for spec in layers_out:
         for role, key in spec.get("weights", {}).items():
@@ -217,7 +229,7 @@ def export_model(model: keras.Model, folder: str | os.PathLike, name: str, label
             offset += len(data)
     header = {"format": FORMAT, "version": FORMAT_VERSION, "name": name, "label": label or name,
               "input_shape": [28, 28, 1], "dtype": "float32", "byte_order": "little",
-              "binary": f"{name}.bin", "bytes": offset, "layers": layers_out}
+              "binary": f"{name}.bin", "bytes": offset, "layers": layers_out, **(extra or {})}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     _write_atomically(folder / f"{name}.bin", bytes(blob))
@@ -349,7 +361,9 @@ def export_trained(
     """Export the book's trained networks found in `models_folder` and write the manifest.
 
     For each recipe (chapter 5's `SEED_RECIPE`, chapter 7's `IMPROVED_RECIPE`) whose trained
-    model `helpers.training.load_trained` finds, writes its header and weights to `out_dir`.
+    model `helpers.training.load_trained` finds, writes its header and weights to `out_dir`,
+    unfolded (every layer's output is the Keras layer's), with ``input_seen`` (see
+    `input_seen`) when MNIST can be loaded, else None.
     Writes `out_dir/digit-widget-manifest.json` = {"networks": [{"name", "label", "header"}],
     "samples": [{"file", "label"}], "missing": [recipe names not found]} and returns it.
     With no trained model the manifest lists no network, and the page says so.
@@ -360,18 +374,52 @@ def export_trained(
     out_dir = Path(_check_path(out_dir, "out_dir"))
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"networks": [], "samples": [], "missing": []}
+    images = None
     for recipe in (SEED_RECIPE, IMPROVED_RECIPE):
         found = load_trained(recipe, Path(models_folder))
         if found is None:
             manifest["missing"].append(recipe.name)
             continue
         label = NETWORK_LABELS.get(recipe.name, recipe.name)
-        header = export_model(found[0], out_dir, recipe.name, label)
+        if images is None:
+            images = _mask_images()
+        seen = input_seen(found[0], images) if len(images) else None
+        header = export_model(found[0], out_dir, recipe.name, label, fold=False, extra={"input_seen": seen})
         manifest["networks"].append({"name": recipe.name, "label": label, "header": header.name})
     if samples_dir is not None:
         manifest["samples"] = sample_entries(samples_dir, out_dir / "samples")
     _write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=1).encode())
     return manifest
+
+
+#: How many MNIST test digits the blind-band mask is measured on (chapter 8 uses the same).
+MASK_IMAGES = 1024
+
+
+def _mask_images() -> np.ndarray:
+    """The first MASK_IMAGES test digits scaled to [0, 1], or an empty array without MNIST."""
+    from helpers.data import load_mnist, prepare_images
+
+    try:
+        (_, _), (x_test, _) = load_mnist()
+    except Exception:  # noqa: BLE001 - no MNIST here: the page goes without the band
+        return np.zeros((0, 28, 28, 1), dtype=np.float32)
+    return prepare_images(x_test[:MASK_IMAGES])
+
+
+def input_seen(model: keras.Model, images: np.ndarray) -> dict[str, Any]:
+    """Which input pixels `model` can see, for the page: chapter 8's gradient mask.
+
+    Returns {"rows": 28 strings of 28 "1" (seen) or "0" (never read), "images": how many
+    digits, "method": a sentence}, from `helpers.inspection.gradient_mask(model, images)`:
+    a pixel is seen when the gradient of the class scores with respect to it is not zero for
+    at least one of `images` (float32 (n, 28, 28, 1) in [0, 1]).
+    """
+    from helpers.inspection import gradient_mask
+
+    mask = gradient_mask(model, images)
+    return {"rows": ["".join("1" if v else "0" for v in row) for row in mask], "images": int(len(images)),
+            "method": "helpers.inspection.gradient_mask over the first MNIST test digits (chapter 8)"}
 
 
 def _check_path(value: Any, name: str) -> Any:

@@ -25,3 +25,20 @@ def test_bench_training_refuses_bad_arguments(arguments, message):
     result = subprocess.run([sys.executable, str(BENCH), *arguments], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+WIDGET_BENCH = BENCH.parent / "bench_widget_redraw.py"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--rounds", "0"], "--rounds and --steps must be at least 1"),
+        (["--compare", "before"], "--compare takes LABEL=FOLDER; got 'before'"),
+        (["--compare", "before=/nonexistent"], "no draw_a_digit.html in /nonexistent (before)"),
+    ],
+)
+def test_bench_widget_redraw_refuses_bad_arguments(arguments, message):
+    result = subprocess.run([sys.executable, str(WIDGET_BENCH), *arguments], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -165,3 +165,32 @@ def test_export_trained_without_models_writes_a_manifest_that_says_so(tmp_path):
     assert manifest["networks"] == [] and manifest["missing"] == ["seed_cnn", "improved_cnn"]
     assert manifest["samples"] == [{"file": "samples/7_test.png", "label": 7}]
     assert json.loads((tmp_path / "out" / export.MANIFEST).read_text()) == manifest
+
+
+def test_unfolded_export_keeps_every_keras_layer_and_its_output(images, tmp_path, rng):
+    """fold=False (what the page exports): one header entry per Keras layer, by name, and
+    the NumPy forward pass stopped after any layer gives that Keras layer's output."""
+    import keras
+
+    model = build_improved_cnn()
+    randomise_batch_norm(model, rng, negative=True)
+    header, arrays = export.load_export(export.export_model(model, tmp_path, "net", fold=False))
+    assert [layer["name"] for layer in header["layers"]] == [layer.name for layer in model.layers]
+    assert not any("folded" in layer for layer in header["layers"])
+    probe = keras.Model(model.inputs, [layer.output for layer in model.layers])
+    expected = probe.predict(images[..., None], verbose=0)
+    for stop in range(1, len(header["layers"]) + 1):
+        partial = {**header, "layers": header["layers"][:stop]}
+        got = np.array([export.forward(partial, arrays, image) for image in images])
+        np.testing.assert_allclose(got.reshape(len(images), -1), expected[stop - 1].reshape(len(images), -1),
+                                   atol=1e-4, err_msg=header["layers"][stop - 1]["name"])
+
+
+def test_fold_and_extra_must_be_what_they_say(tmp_path):
+    model = build_seed_cnn()
+    with pytest.raises(TypeError, match="fold should be True or False; got"):
+        export.model_spec(model, fold="no")
+    with pytest.raises(TypeError, match="extra should be a dict of header entries or None"):
+        export.export_model(model, tmp_path, "net", extra=["input_seen"])
+    header = json.loads(export.export_model(model, tmp_path, "net", extra={"input_seen": None}).read_text())
+    assert header["input_seen"] is None

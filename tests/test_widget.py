@@ -5,13 +5,21 @@ Serves `_build/html` on 127.0.0.1 and opens `draw_a_digit.html` in headless Chro
 that leaves 127.0.0.1 is blocked and reported). Checks:
 
 - parity: on the first 200 MNIST test images, the page's forward pass gives the digit Keras
-  gives, and every probability within 1e-4 of `model.predict`, for both networks;
+  gives, and every probability within 1e-4 of `model.predict`, for both networks; and on
+  the first 50, every layer's output the page draws is within 1e-4 of Keras's
+  `keras.Model(model.inputs, layer.output)` (the largest difference per layer is printed);
 - preprocessing: on the 20 sample digits of chapter 9, the page's 28x28 image matches
   `helpers.digits.preprocess_digit` within PREPROCESS_TOLERANCE, and the digit read agrees;
+- inside the network: the blind band hatched over the 28x28 view is chapter 8's gradient
+  mask as exported (and follows the export when it changes); ink in the band changes nothing
+  in the article's network's answer; the shares of moved test digits each network misreads,
+  as the page states them; the shift buttons, Clear and the tiles work from the keyboard and
+  the live regions (the layer summary, both answers) follow; at 390 px the drawing area comes
+  first, nothing scrolls sideways and the layers stack;
 - drawing: a 7 and a 1 drawn with the mouse are read as 7 and 1; a dot and an empty area get
   a message, not a guess; the buttons work from the keyboard; no console error and no
-  request leaving the machine; axe-core finds no serious or critical violation, in the
-  light and the dark theme;
+  request leaving the machine; axe-core finds no serious or critical violation with a digit
+  drawn, moved and a tile opened, in the light and the dark theme and at 390 px;
 - touch and pen: in a browser context with a touch screen, a 7 and a 1 drawn with Chromium's
   own touch input and with pen input (the DevTools protocol's Input.dispatchTouchEvent and
   Input.dispatchMouseEvent with pointerType "pen") are read, with no pointercancel and no
@@ -325,20 +333,264 @@ def test_keyboard_loads_a_sample_and_switches_network(page, manifest):
     assert page.problems == []
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violation(open_page, manifest, scheme):
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 390)])
+def test_no_serious_accessibility_violation(open_page, manifest, scheme, width):
+    """axe-core on the widget as a reader leaves it: a 7 drawn, moved one pixel into the band,
+    a tile opened with its weights; on a desktop and on a 390-px phone."""
     from axe_playwright_python.sync_playwright import Axe
 
     page = open_widget(open_page, color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 900})
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    page.evaluate("document.querySelector('.dw-canvas').scrollIntoView({block: 'center', behavior: 'instant'})")  # clear of the sticky header, no smooth scroll
     draw(page, SEVEN)
     page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+    page.click(SHIFT_RIGHT)
+    page.wait_for_function("document.querySelector('.dw-shift-text').textContent.includes('Moved 1 right')")
+    page.locator(".dw-layers:not([hidden]) .dw-tile").nth(2).click()
+    assert page.locator(".dw-weights td").count() == 9
     # preload off: axe would refetch the theme's stylesheets and resolve their @import against
     # the page instead of the stylesheet (a 404 for /basic.css that no reader ever sees).
     results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
     bad = [(v["id"], v["impact"], v["help"]) for v in results.response["violations"]
            if v["impact"] in ("serious", "critical")]
     assert bad == []
+    assert page.problems == []
+    page.context.close()
+
+
+# --- Inside the network: every layer, the blind band, the phone, the keyboard ---------------
+
+N_LAYER_PARITY = 50
+#: Every layer's output for each image, each as base64 of its float32 bytes (a compact way
+#: out of the page for some 70,000 numbers an image).
+LAYERS_JS = """async ([header, images]) => {
+    const net = await window.digitWidget.loadNetwork('_static/digit-widget-data/', header);
+    const b64 = a => { const bytes = new Uint8Array(Float32Array.from(a).buffer); let s = '';
+        for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+        return btoa(s); };
+    return {names: net.header.layers.map(l => l.name),
+            outs: images.map(px => window.digitWidget.forwardLayers(net, px.map(v => v / 255)).map(t => b64(t.data)))};
+}"""
+
+
+def keras_layer_outputs(model, images):
+    """{layer name: Keras's keras.Model(model.inputs, layer.output) on `images`}."""
+    import keras
+
+    probe = keras.Model(model.inputs, [layer.output for layer in model.layers])
+    return dict(zip([layer.name for layer in model.layers], probe.predict(images, verbose=0), strict=True))
+
+
+@pytest.mark.parametrize("name", ["seed_cnn", "improved_cnn"])
+def test_every_layer_the_page_draws_equals_keras(page, manifest, mnist, name):
+    """Each exported layer's output, as the page computes and draws it, equals the output of
+    the Keras layer of the same name within 1e-4 on 50 test digits; prints the largest error."""
+    import base64
+
+    (_, _), (x_test, _) = mnist
+    images = x_test[:N_LAYER_PARITY]
+    header = [n for n in manifest["networks"] if n["name"] == name][0]["header"]
+    expected = keras_layer_outputs(keras_model(name), (images.astype(np.float32) / 255)[..., None])
+    errors = {}
+    for start in range(0, N_LAYER_PARITY, 10):  # ten digits a call keeps each answer a few MB
+        got = page.evaluate(LAYERS_JS, [header, images[start:start + 10].reshape(-1, 784).tolist()])
+        assert got["names"] == list(expected), "the page's layers are not the Keras layers, in order"
+        for i, outs in enumerate(got["outs"]):
+            for layer, data in zip(got["names"], outs, strict=True):
+                mine = np.frombuffer(base64.b64decode(data), dtype="<f4")
+                keras_out = expected[layer][start + i].reshape(-1)
+                assert mine.shape == keras_out.shape, layer
+                errors[layer] = max(errors.get(layer, 0.0), float(np.abs(mine - keras_out).max()))
+    print(f"{name}: largest difference per layer over {N_LAYER_PARITY} test digits:",
+          ", ".join(f"{layer} {error:.1e}" for layer, error in errors.items()))
+    assert max(errors.values()) < PROB_TOLERANCE, errors
+
+
+def header_of(name):
+    return json.loads((DATA / f"{name}.json").read_text())
+
+
+def test_the_band_is_chapter_8s_mask_from_the_export(page, manifest, mnist):
+    """The exported mask is what chapter 8 computes for the article's network (its gradient
+    mask over the first 1,024 test digits, equal to the mask derived from the layers, 300
+    pixels in rows and columns 22-27); the improved network's reads every pixel; and the
+    hatching over the 28x28 view is that mask, cell for cell."""
+    from helpers.data import prepare_images
+    from helpers.inspection import gradient_mask, visible_mask
+
+    (_, _), (x_test, _) = mnist
+    seed = keras_model("seed_cnn")
+    exported = np.array([[ch == "1" for ch in row] for row in header_of("seed_cnn")["input_seen"]["rows"]])
+    assert header_of("seed_cnn")["input_seen"]["images"] == 1024
+    assert np.array_equal(exported, gradient_mask(seed, prepare_images(x_test[:1024])))
+    assert np.array_equal(exported, visible_mask(seed)) and int((~exported).sum()) == 300
+    assert all(set(row) == {"1"} for row in header_of("improved_cnn")["input_seen"]["rows"])
+    assert np.array_equal(overlay_hatched(page), ~exported)
+    assert "the 300 pixels" in page.locator(".dw-band-text").inner_text()
+
+
+def overlay_hatched(page):
+    """Which of the 28x28 cells the band overlay covers (its colour at each cell's corner)."""
+    alpha = page.evaluate("""() => { const c = document.querySelector('.dw-overlay'), s = c.width / 28;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const out = []; for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++)
+            out.push(d[4 * ((y * s + 1) * c.width + x * s + 1) + 3]); return out; }""")
+    return np.array(alpha).reshape(28, 28) > 0
+
+
+def test_the_band_overlay_follows_the_exported_header_not_the_script(open_page, manifest):
+    """Control: a header whose mask hides only row 0 gets row 0 hatched, and the page's
+    sentence counts 28 pixels: the page takes the band from the export."""
+    context_page = open_page(PAGE, ignore_favicon=True)
+    header = header_of("seed_cnn")
+    header["input_seen"]["rows"] = ["0" * 28] + ["1" * 28] * 27
+    context_page.route("**/seed_cnn.json", lambda route: route.fulfill(body=json.dumps(header),
+                                                                        content_type="application/json"))
+    context_page.reload(wait_until="networkidle")
+    context_page.evaluate("document.querySelector('.digit-widget').digitWidget.ready")
+    context_page.wait_for_function("document.querySelector('.dw-band-text').textContent.includes('pixels')")
+    expected = np.zeros((28, 28), dtype=bool)
+    expected[0] = True
+    assert np.array_equal(overlay_hatched(context_page), expected)
+    assert "the 28 pixels" in context_page.locator(".dw-band-text").inner_text()
+    context_page.context.close()
+
+
+#: The page's own shift and forward pass on one test digit: both networks' probabilities for
+#: it moved `dx` right, and the article's network's for the same with the band erased.
+BAND_JS = """async ([pixels, dx]) => {
+    const w = window.digitWidget, base = '_static/digit-widget-data/';
+    const seed = await w.loadNetwork(base, 'seed_cnn.json'), improved = await w.loadNetwork(base, 'improved_cnn.json');
+    const rows = seed.header.input_seen.rows.join('');
+    const moved = w.shiftPixels(Float32Array.from(pixels, v => v / 255), dx, 0);
+    const erased = moved.map((v, p) => rows[p] === '1' ? v : 0);
+    return {seed: w.forward(seed, moved), improved: w.forward(improved, moved), erased: w.forward(seed, erased),
+            inBand: moved.reduce((s, v, p) => s + (rows[p] === '0' ? v : 0), 0)};
+}"""
+
+
+def shifted(images, dx):
+    """Images (n, 28, 28) moved `dx` columns right (left when negative), zeros coming in."""
+    out = np.zeros_like(images)
+    if dx >= 0:
+        out[:, :, dx:] = images[:, :, :images.shape[2] - dx]
+    else:
+        out[:, :, :dx] = images[:, :, -dx:]
+    return out
+
+
+N_SHIFTED = 1000
+
+
+def test_what_moving_a_digit_shows_about_the_two_networks(page, mnist):
+    """What the page says of moving digits: among the first 1,000 test digits both networks
+    read correctly, the article's network misreads more than a quarter once they are moved
+    four pixels right (into the band) and at least as many moved four left (away from it),
+    the improved network fewer than one in fifty either way; and on the page, ink in the band
+    changes nothing at all in the article's network's answer (erasing it gives the same)."""
+    (_, _), (x_test, y_test) = mnist
+    images, labels = x_test[:N_SHIFTED].astype(np.float32) / 255, y_test[:N_SHIFTED]
+    seed, improved = keras_model("seed_cnn"), keras_model("improved_cnn")
+    read = {name: {dx: model.predict(shifted(images, dx)[..., None], verbose=0).argmax(axis=1) == labels
+                   for dx in (0, 4, -4)} for name, model in (("seed", seed), ("improved", improved))}
+    both = read["seed"][0] & read["improved"][0]
+    misread = {(name, dx): float((both & ~read[name][dx]).sum() / both.sum())
+               for name in read for dx in (4, -4)}
+    print("share of the digits both read at the centre that each misreads moved 4 px:", misread)
+    assert misread[("seed", 4)] > 0.25 and misread[("seed", -4)] >= misread[("seed", 4)], misread
+    assert misread[("improved", 4)] < 0.02 and misread[("improved", -4)] < 0.02, misread
+    # On the page: digits the article's network misreads moved right, with ink in the band.
+    for index in np.flatnonzero(both & ~read["seed"][4] & read["improved"][4])[:3]:
+        got = page.evaluate(BAND_JS, [x_test[index].reshape(-1).tolist(), 4])
+        assert got["inBand"] > 0
+        assert int(np.argmax(got["seed"])) != labels[index] and int(np.argmax(got["improved"])) == labels[index]
+        assert got["erased"] == got["seed"], "ink in the band changed the article's network's answer"
+
+
+SHIFT_RIGHT = "button[aria-label='Shift right one pixel']"
+
+
+def test_keyboard_shifts_and_clears_and_the_live_regions_follow(page):
+    """From the keyboard alone: Tab from the network menu reaches the shift buttons, Enter
+    moves the image the networks get one pixel a press, Centre again puts it back, Clear
+    empties; the live regions (the layer summary, both answers) say each new state."""
+    page.click(CLEAR)
+    draw(page, SEVEN)
+    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: 7.')")
+    summary_seven = page.locator(".dw-summary").inner_text()
+    assert page.locator(".dw-summary").get_attribute("aria-live") == "polite"
+    assert page.locator(".dw-compare").get_attribute("aria-live") == "polite"
+    assert "conv2d_1: strongest channels" in summary_seven
+    centred = page.evaluate("Array.from(document.querySelector('.digit-widget').digitWidget.result.pixels)")
+    page.locator(".dw-select").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Shift left one pixel"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Shift right one pixel"
+    before = page.locator(".dw-compare").inner_text()
+    for _ in range(3):
+        page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.dw-shift-text').textContent.includes('Moved 3 right')")
+    page.wait_for_function(f"document.querySelector('.dw-compare').textContent !== {json.dumps(before)}")
+    moved = np.array(page.evaluate("Array.from(document.querySelector('.digit-widget').digitWidget.result.pixels)"))
+    assert np.array_equal(moved.reshape(28, 28), shifted(np.array(centred).reshape(1, 28, 28), 3)[0])
+    compare = page.locator(".dw-compare").inner_text()
+    assert compare.count(" reads a ") == 2 and "of the ink lies in the band" in compare
+    for _ in range(3):  # past "up" and "down" to "Centre again"
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Centre again"
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('.dw-shift-text').textContent.includes('centre of mass')")
+    page.locator(CLEAR).focus()
+    page.keyboard.press("Enter")
+    assert "empty" in status(page)
+    assert page.locator(".dw-summary").inner_text() == ""
+    draw(page, ONE)
+    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: 1.')")
+    assert page.locator(".dw-summary").inner_text() != summary_seven
+    assert page.problems == []
+
+
+def test_a_tile_opens_from_the_keyboard_with_its_filter(page):
+    """Tab reaches a layer's first tile, an arrow key the next, Enter shows that channel at
+    full size with the 3 x 3 weights of its filter."""
+    page.click(CLEAR)
+    draw(page, SEVEN)
+    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: 7.')")
+    first = page.locator(".dw-layers:not([hidden]) .dw-tile").first
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").endswith(
+        "channel 1: show it at full size with its filter")
+    page.keyboard.press("Enter")
+    assert ", channel 1 (" in page.locator(".dw-detail-title").inner_text()
+    assert page.locator(".dw-weights td").count() == 9
+    assert page.problems == []
+
+
+def test_on_a_phone_the_canvas_comes_first_and_the_maps_stack(open_page, manifest):
+    """At 390 px wide: no sideways scrolling; the drawing area is the widget's first thing
+    on screen; every layer's tiles fit the width and the layers follow one another down."""
+    page = open_widget(open_page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.select_option(".dw-select", "improved_cnn")
+    page.evaluate("document.querySelector('.dw-canvas').scrollIntoView({block: 'center', behavior: 'instant'})")  # clear of the sticky header, no smooth scroll
+    draw(page, SEVEN)
+    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: ')")
+    boxes = page.evaluate("""() => {
+        const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top + scrollY, r.right, r.bottom + scrollY]; };
+        const shown = s => Array.from(document.querySelectorAll(s)).filter(e => e.offsetParent !== null).map(box);
+        return {scroll: document.documentElement.scrollWidth, canvas: box(document.querySelector('.dw-canvas')),
+                parts: shown('.digit-widget .dw-results, .digit-widget .dw-band, .digit-widget .dw-inside'),
+                layers: shown('.digit-widget .dw-layer'), tiles: shown('.digit-widget .dw-tiles, .digit-widget .dw-strip')};
+    }""")
+    assert boxes["scroll"] <= 390, f"the page scrolls sideways: {boxes['scroll']} px wide"
+    assert all(boxes["canvas"][3] <= top for _, top, _, _ in boxes["parts"]), "something comes before the drawing area"
+    # conv2d_1 to conv2d_3 and their poolings as tiles, flatten and dense_hidden as strips
+    assert len(boxes["layers"]) == 7 and len(boxes["tiles"]) == 7
+    assert all(0 <= left and right <= 390 for left, _, right, _ in boxes["tiles"])
+    assert all(a[3] <= b[1] for a, b in zip(boxes["layers"], boxes["layers"][1:], strict=False)), "layers side by side"
     assert page.problems == []
     page.context.close()
 
