@@ -1,8 +1,10 @@
 """Keep every chapter's opening consistent and its outputs stripped.
 
-For each `chapters/NN_slug.ipynb` it (1) writes the button row naming the file's own path in
+For each `chapters/NN_slug.ipynb`, and each appendix page `appendix/NN_slug.ipynb` (which
+runs alone, so it needs the same opening), it (1) writes the button row naming the file's own path in
 the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by
-`tools/make_colab.py`, published on the `colab` branch), "View source" its source on `main`;
+`tools/make_colab.py`, published on the `colab` branch; chapters only, see COLAB_COPIES),
+"View source" its source on `main`;
 (2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
 (`helpers.__version__`) and prints the versions and whether TensorFlow found a GPU;
 (3) strips outputs and execution counts. Run `make sync` after editing a notebook.
@@ -22,6 +24,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUTTON_PREFIX = "[Open in Colab]"
+SOURCE_PREFIX = "[View source on GitHub]"
+#: The folders whose notebooks get a Colab copy (`tools/make_colab.py` writes `chapters/` only).
+#: A page elsewhere (`appendix/`) gets "View source" alone, so that no button opens a copy that
+#: does not exist; add its folder here once its copies are written.
+COLAB_COPIES = ("chapters",)
+#: The button row: the first line of the first cell that starts with either button.
+ROW = re.compile(r"^(?:" + re.escape(BUTTON_PREFIX) + "|" + re.escape(SOURCE_PREFIX) + r").*$", re.M)
 #: The branch holding the Colab copies (`_config.yml`'s repository.branch, which the launch
 #: button uses) and the branch holding the sources, which "View source" opens.
 COLAB_BRANCH = "colab"
@@ -69,7 +78,11 @@ def source_url(notebook: Path) -> str:
 
 
 def button_row(notebook: Path) -> str:
-    return f"{BUTTON_PREFIX}({colab_url(notebook)}) · [View source on GitHub]({source_url(notebook)})"
+    """The row under the title; "Open in Colab" only where a Colab copy is written (COLAB_COPIES)."""
+    source = f"{SOURCE_PREFIX}({source_url(notebook)})"
+    if _rel(notebook).split("/", 1)[0] not in COLAB_COPIES:
+        return source
+    return f"{BUTTON_PREFIX}({colab_url(notebook)}) · {source}"
 
 
 def setup_source() -> str:
@@ -106,8 +119,8 @@ def synced(notebook: Path) -> dict:
     cells = nb["cells"]
     first = "".join(cells[0]["source"])
     row = button_row(notebook)
-    if BUTTON_PREFIX in first:
-        first = re.sub(re.escape(BUTTON_PREFIX) + r".*", lambda _: row, first, count=1)
+    if ROW.search(first):
+        first = ROW.sub(lambda _: row, first, count=1)
     else:
         title, _, rest = first.partition("\n")
         first = f"{title}\n\n{row}\n{rest}"
@@ -136,12 +149,17 @@ def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 
+def appendix_notebooks() -> list[Path]:
+    """The "Notes and details" pages: each runs alone, so each gets the button row and setup cell."""
+    return sorted((ROOT / "appendix").glob("[0-9][0-9]_*.ipynb"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report, change nothing")
     args = parser.parse_args()
     stale = []
-    for notebook in chapter_notebooks():
+    for notebook in chapter_notebooks() + appendix_notebooks():
         text = dumps(synced(notebook))
         if notebook.read_text() != text:
             stale.append(notebook)
