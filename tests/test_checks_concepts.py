@@ -1,5 +1,6 @@
-"""The checks of the exercises added with the missing concepts (chapters 1 and 4) pass the
-right answer and fail the plausible wrong ones, each with a message that names the slip."""
+"""The checks of the exercises added with the missing concepts (chapters 1 and 4, and the notes
+on chapter 4) pass the right answer and fail the plausible wrong ones, each with a message
+that names the slip."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from helpers import checks
 from helpers.checks.ch01 import check_dense_weights_for_maps
-from helpers.checks.ch04 import check_one_by_one_params
+from helpers.checks.ch04 import check_one_by_one_params, check_three_stacked_params
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +61,30 @@ def test_one_by_one_answer_is_what_keras_counts():
     layer = keras.layers.Conv2D(32, (1, 1))
     layer.build((None, 3, 3, 64))
     assert layer.count_params() == 2080
+
+
+def test_three_stacked_right_answer_passes(capsys):
+    assert _verdict(capsys, check_three_stacked_params(110_784))[0]
+
+
+@pytest.mark.parametrize(("wrong", "says"), [
+    (3 * 3 * 3 * 64 * 64, "biases"),
+    ((3 * 3 * 64 + 1) * 64, "one 3 × 3 layer"),
+    (2 * (3 * 3 * 64 + 1) * 64, "two layers"),
+    ((7 * 7 * 64 + 1) * 64, "7 × 7 layer"),
+    (3 * (3 * 3 + 1) * 64, "64 input channels"),
+    (110_785, "not it"),
+    ("110784", "single number"),
+])
+def test_three_stacked_wrong_answers_fail(capsys, wrong, says):
+    ok, out = _verdict(capsys, check_three_stacked_params(wrong))
+    assert not ok and says in out
+
+
+def test_three_stacked_answer_is_what_keras_counts_and_sees_7x7():
+    import keras
+    from keras import layers
+
+    stack = keras.Sequential([keras.Input((7, 7, 64))] + [layers.Conv2D(64, 3) for _ in range(3)])
+    assert stack.count_params() == 110_784
+    assert stack.output_shape == (None, 1, 1, 64)  # one output reads the whole 7 x 7 patch

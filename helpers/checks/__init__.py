@@ -29,6 +29,7 @@ from helpers.checks.ch04 import (
     check_one_by_one_params,
     check_params_with_filters,
     check_same_padding_model,
+    check_three_stacked_params,
 )
 from helpers.checks.ch05 import (
     check_best_epoch,
@@ -106,6 +107,7 @@ __all__ = [
     "check_same_padding_model",
     "check_softmax",
     "check_test_bytes",
+    "check_three_stacked_params",
     "check_top2_accuracy",
     "show_expected",
     "strict",
