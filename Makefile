@@ -27,7 +27,6 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 book: install
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	$(BIN)/python tools/make_colab.py
 	@echo "The book is at $(CURDIR)/_build/html/index.html; its Colab copies in $(CURDIR)/_build/colab/chapters/"
 
 # The tests include a browser test of the built book, so they build it first (a no-op when

@@ -9,6 +9,8 @@
    leaves it blank (the introduction's chapter numbers, chapter 3's comparison table). A cell
    that heads nothing is not a header: it becomes a `<td>` with the same attributes.
 3. Colour contrast: `_static/a11y-contrast.css` (see that file) is added to every page.
+4. Reflow on a phone: `_static/a11y-reflow.css` (see that file) keeps every page within a
+   390-px screen (tests/test_phone_width.py).
 
 Enabled in `_config.yml` under `sphinx.local_extensions`. The changes are made to the page
 body Sphinx renders (`html-page-context`), so they cover every page, whatever wrote its HTML.
@@ -23,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 STATIC = Path(__file__).resolve().parents[1] / "_static"
-CSS_FILE = "a11y-contrast.css"
+CSS_FILES = ("a11y-contrast.css", "a11y-reflow.css")
 BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*?) role="doc-biblioentry"')
 # A header cell holding nothing a screen reader could announce: whitespace, &nbsp; or empty <p>.
 EMPTY_TH = re.compile(r"<th(\s[^>]*)?>(?:\s|&nbsp;|&#160;|<p>\s*</p>)*</th>")
@@ -48,6 +50,7 @@ def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static_path)
-    app.add_css_file(CSS_FILE)
+    for css_file in CSS_FILES:
+        app.add_css_file(css_file)
     app.connect("html-page-context", fix_page, priority=800)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -204,3 +204,78 @@ def kept_factors(record: dict[str, Any]) -> list[str]:
     """The changes the record's two stages kept, in the order they were tried."""
     rows = record["forward"][1:] + record.get("levers", [])[1:]
     return [row["factor"] for row in rows if row["kept"]]
+
+
+RULE_FOR_REMOVALS = ("undoing a kept change is itself a change, judged by the same rule: a removal "
+                     "is adopted only if it lowers the mean validation loss of the final recipe by more "
+                     "than the spread between seeds")
+
+
+def removal_decisions(final_row: dict[str, Any], remove_one: list[dict[str, Any]]) -> dict[str, bool]:
+    """The remove-one ablation read by `RULE_FOR_REMOVALS` (chapter 7's methods page): for each
+    row of `remove_one` (the final recipe with one kept change undone), whether the removal is
+    adopted, i.e. whether `keep_change` prefers the recipe without it to `final_row`."""
+    if not remove_one:
+        raise ValueError("expected at least one remove-one row; got none.")
+    final = row_losses(final_row)
+    return {row["factor"]: keep_change(final, row_losses(row)) for row in remove_one}
+
+
+def without_seed(rows: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """`rows` with the runs of one seed left out (each row keeps its other fields)."""
+    out = [row | {"runs": [run for run in row["runs"] if run["seed"] != seed]} for row in rows]
+    if any(len(row["runs"]) == len(source["runs"]) for row, source in zip(out, rows, strict=True)):
+        seeds = sorted({run["seed"] for row in rows for run in row["runs"]})
+        raise ValueError(f"seed {seed} is not in every row; the rows have seeds {seeds}.")
+    if any(not row["runs"] for row in out):
+        raise ValueError(f"leaving out seed {seed} leaves a row with no run.")
+    return out
+
+
+def leave_one_seed_out(rows: list[dict[str, Any]]) -> dict[int, list[bool]]:
+    """The study of `rows` (start first, as `replay_decisions` reads it) decided again with each
+    seed left out in turn, the whole path replayed: {left-out seed: one decision per factor}.
+    A decision that changes when one seed of three is dropped rests on that seed."""
+    seeds = sorted({run["seed"] for run in rows[0]["runs"]})
+    return {seed: replay_decisions(without_seed(rows, seed)) for seed in seeds}
+
+
+#: The training benchmark's summary of 2026-12-02 (benchmarks/results/), shipped with the helpers
+#: so that chapter 7's methods page can draw the accuracy-against-time frontier in Colab too.
+FRONTIER_FILE = Path(__file__).resolve().parent / "results" / "training_frontier.json"
+
+
+def recorded_frontier(path: Path | None = None) -> Any:
+    """The recorded training benchmark (chapter 7's methods page) as a pandas DataFrame, one
+    row per recipe: epochs, training seconds (the fastest of the rounds), test accuracy (mean
+    and sd over `seeds` runs); the record's date, machine and command in `.attrs`. Raises
+    ValueError if the file is missing or not such a record."""
+    import pandas as pd
+
+    path = FRONTIER_FILE if path is None else Path(path)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"no readable training benchmark record at {path} ({error}).") from None
+    fields = {"recipe", "epochs", "seconds", "test_accuracy", "test_accuracy_sd", "seeds"}
+    runs = record.get("runs") if isinstance(record, dict) else None
+    if not runs or not all(isinstance(run, dict) and fields <= set(run) and 0 <= run["test_accuracy"] <= 1
+                           and run["seconds"] > 0 for run in runs):
+        raise ValueError(f"{path} should list runs, each with {sorted(fields)}, an accuracy in [0, 1] "
+                         "and a positive time.")
+    table = pd.DataFrame(runs).set_index("recipe")
+    table.attrs = {key: record.get(key) for key in ("date", "machine", "command", "source")}
+    return table
+
+
+def decision_margins(rows: list[dict[str, Any]]) -> list[float]:
+    """For each factor row of a study (as `replay_decisions` reads it), the mean gain in
+    validation loss over the recipe kept so far minus the spread the rule asks it to beat:
+    positive where the change was kept, and the nearer 0, the closer the call."""
+    best, margins = row_losses(rows[0]), []
+    for row in rows[1:]:
+        (mean_now, sd_now), (mean_new, sd_new) = mean_sd(best), mean_sd(row_losses(row))
+        margins.append(mean_now - mean_new - max(sd_now, sd_new))
+        if keep_change(best, row_losses(row)):
+            best = row_losses(row)
+    return margins

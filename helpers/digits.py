@@ -3,8 +3,9 @@
 MNIST's digits were made like this (LeCun et al.): the scanned ink was scaled to fit a
 20x20 box, keeping its aspect ratio, and the box was placed in a 28x28 field so that the
 ink's centre of mass sits at the centre. The network only ever saw digits made that way:
-white ink on black, about 20 pixels tall, centred by mass. A photo of a digit on paper is
-none of those things, so before the model sees it we repeat MNIST's steps:
+ink high on a background of 0 (white on black when 0 is drawn black), about 20 pixels
+tall, centred by mass. A photo of a digit on paper is none of those things, so before the
+model sees it we repeat MNIST's steps:
 
 1. `load_grayscale`: read a file or an array; colour becomes grey; values become [0, 1].
 2. `ink_on_black`: invert if the background is light; paper becomes 0 and the ink 1.

@@ -154,3 +154,69 @@ def test_recorded_remove_one_undoes_each_kept_change_once():
     kept = [row["factor"] for row in record["forward"][1:] if row["kept"]]
     assert [row["factor"] for row in record["remove_one"]] == kept
     assert all(len(row["runs"]) >= 3 for row in record["remove_one"])
+
+
+def _rows(*losses_per_row):
+    return [{"factor": f"row {i}", "runs": [{"seed": s, "val_loss": v} for s, v in enumerate(losses)]}
+            for i, losses in enumerate(losses_per_row)]
+
+
+def test_removal_is_adopted_only_when_it_beats_the_spread():
+    final, *removed = _rows([0.10, 0.11, 0.12], [0.05, 0.05, 0.06], [0.105, 0.11, 0.115], [0.2, 0.2, 0.2])
+    assert ablation.removal_decisions(final, removed) == {"row 1": True, "row 2": False, "row 3": False}
+    with pytest.raises(ValueError, match="at least one remove-one row"):
+        ablation.removal_decisions(final, [])
+
+
+def test_recorded_remove_one_leaves_the_recipe_as_it_is():
+    record = ablation.recorded_ablation()
+    final = next(row for row in record["forward"][::-1] if row.get("kept"))
+    assert not any(ablation.removal_decisions(final, record["remove_one"]).values())
+
+
+def test_leave_one_seed_out_replays_the_path_without_each_seed():
+    # change 1 passes by 0.067 against an sd of 0.058; without seed 0 or 1 its sd grows to 0.071
+    # and it fails, so change 2 is then judged against the start and kept: the path changes
+    rows = _rows([0.30, 0.30, 0.30], [0.20, 0.20, 0.30], [0.20, 0.20, 0.20])
+    assert ablation.replay_decisions(rows) == [True, False]
+    assert ablation.leave_one_seed_out(rows) == {0: [False, True], 1: [False, True], 2: [True, False]}
+
+
+def test_without_seed_refuses_a_seed_not_in_every_row():
+    with pytest.raises(ValueError, match="seed 7 is not in every row"):
+        ablation.without_seed(_rows([0.3, 0.3]), 7)
+    with pytest.raises(ValueError, match="no run"):
+        ablation.without_seed(_rows([0.3]), 0)
+
+
+def test_recorded_frontier_is_the_benchmarks_summary():
+    """The shipped record says what benchmarks/results/ says, line by line."""
+    import re
+
+    table = ablation.recorded_frontier()
+    text = (BENCH.parent / "results" / "bench_training_2026-12-02.txt").read_text()
+    summary = re.findall(r"SUMMARY (\w+)\s+(\d+) epochs\s+(\d+) s .*?test accuracy ([\d.]+) ± ([\d.]+) over (\d+)", text)
+    assert len(summary) == len(table) == 5
+    for recipe, epochs, seconds, accuracy, sd, seeds in summary:
+        row = table.loc[recipe]
+        assert (row["epochs"], row["seconds"], row["seeds"]) == (int(epochs), int(seconds), int(seeds))
+        assert row["test_accuracy"] == float(accuracy) and row["test_accuracy_sd"] == float(sd)
+
+
+def test_recorded_frontier_refuses_a_broken_file(tmp_path):
+    path = tmp_path / "frontier.json"
+    path.write_text(json.dumps({"runs": [{"recipe": "x", "epochs": 1, "seconds": 0, "test_accuracy": 0.9,
+                                          "test_accuracy_sd": 0, "seeds": 1}]}))
+    with pytest.raises(ValueError, match="positive time"):
+        ablation.recorded_frontier(path)
+    with pytest.raises(ValueError, match="no readable"):
+        ablation.recorded_frontier(tmp_path / "missing.json")
+
+
+def test_decision_margins_are_positive_exactly_where_the_rule_keeps():
+    record = ablation.recorded_ablation()
+    for part in ("forward", "levers"):
+        margins = ablation.decision_margins(record[part])
+        assert [m > 0 for m in margins] == ablation.replay_decisions(record[part])
+    rows = _rows([0.30, 0.30, 0.30], [0.20, 0.20, 0.30])
+    assert ablation.decision_margins(rows) == pytest.approx([0.30 - 0.7 / 3 - 0.1 / 3 ** 0.5])

@@ -1,12 +1,14 @@
 """The Colab copies read cleanly: no MyST left, every glued value filled in, badges to themselves.
 
-Two parts. The unit tests run `tools/make_colab.py`'s converter on small inputs with a
-hand-made index of the book. The tests of the copies read what `make book` wrote in
-`_build/colab/chapters/` (CNN_BOOK_COLAB_COPIES names another folder): each copy is rendered
+Two parts. The unit tests run the converter of `_ext/colab_copies.py` (re-exported by
+`tools/make_colab.py`) on small inputs with a hand-made index of the book. The tests of the
+copies read what `make book` wrote in `_build/colab/` for every notebook page of the book,
+chapters and appendix pages (CNN_BOOK_COLAB_COPIES names another folder): each copy is rendered
 with markdown-it-py, a Markdown-only renderer like Colab's, and must show no MyST syntax; it
 must be the conversion of today's chapter with this build's values; its badge must open its
 own path on the `colab` branch; its links into the book must name pages and anchors that the
-build has. Expected URLs are computed here from `_config.yml` with a YAML parser.
+build has, and a citation shows the text the book's page shows. Expected URLs are computed
+here from `_config.yml` with a YAML parser.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ BUILD = ROOT / "_build"
 COPIES = Path(os.environ.get("CNN_BOOK_COLAB_COPIES", BUILD / "colab"))
 IN_CI = bool(os.environ.get("CI"))
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+#: Every notebook page of the book: the chapters and any appendix notebook in `_toc.yml`.
+NOTEBOOKS = make_colab.colab_copies.book_notebooks()
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 SLUG = re.fullmatch(r"https://github\.com/([^/]+/[^/]+)/?", CONFIG["repository"]["url"]).group(1)
 OWNER, NAME = SLUG.split("/")
@@ -134,6 +138,30 @@ def test_an_unknown_directive_or_role_stops_the_conversion(index):
         md(":::{note}\nno end", index)
 
 
+def test_myst_is_found_by_myst_s_tokenizer_wherever_it_sits(index):
+    """Roles in tables, lists and quotes; directives in lists; targets and comments dropped."""
+    glossary = "https://example.github.io/book/glossary.html"
+    text = (
+        "(sec-a)=\n## The {term}`kernel`\n\n% a comment for authors\n\n"
+        "| role | code |\n| --- | --- |\n| {glue:text}`n` | `{glue:text}` |\n\n"
+        "- one {numref}`fig-a`\n\n  :::{note}\n  In a list {term}`kernel`.\n  :::\n\n"
+        "> quoted {glue:text}`acc:.0%`\n\n+++\n\nend"
+    )
+    assert md(text, index) == (
+        f"## The [kernel]({glossary}#term-Kernel)\n\n"
+        "| role | code |\n| --- | --- |\n| 784 | `{glue:text}` |\n\n"
+        "- one [Fig. 1.1](https://example.github.io/book/chapters/01_a.html#fig-a)\n\n"
+        f"  > **Note**\n  >\n  > In a list [kernel]({glossary}#term-Kernel).\n\n"
+        "> quoted 99%\n\nend"
+    )
+    # A double-backtick code span holding a backtick and role syntax stays as written.
+    assert md("``{term}`kernel` `` and {term}`kernel`", index) == (
+        f"``{{term}}`kernel` `` and [kernel]({glossary}#term-Kernel)"
+    )
+    with pytest.raises(ConversionError, match="substitution"):
+        md("a {{ name }} b", index)
+
+
 def _cell(kind: str, source: str, **metadata) -> dict:
     cell = {"cell_type": kind, "id": f"c{abs(hash(source)) % 10**8}", "metadata": metadata, "source": source}
     if kind == "code":
@@ -174,9 +202,32 @@ def test_a_chapter_with_an_exercise_a_solution_and_a_figure(index):
 
 # --- the copies make book wrote --------------------------------------------------------------
 
+def test_every_chapter_and_appendix_notebook_gets_a_copy():
+    assert set(CHAPTERS) <= set(NOTEBOOKS)
+    appendix = sorted((ROOT / "appendix").glob("*.ipynb"))
+    toc = (ROOT / "_toc.yml").read_text()
+    assert [p for p in appendix if f"appendix/{p.stem}" in toc] == sorted(p for p in NOTEBOOKS if p.parent.name == "appendix")
+
+
+def test_appendix_notebooks_in_the_toc_get_copies_too(tmp_path):
+    """Any notebook page of `_toc.yml` is copied, whatever its folder; Markdown pages are not."""
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - caption: Notes and details\n    chapters:\n"
+        "      - file: appendix/01_notes\n      - file: glossary\n      - file: appendix/02_missing\n"
+    )
+    for name in ("intro.md", "glossary.md", "appendix/01_notes.ipynb", "appendix/03_not_in_toc.ipynb"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    assert make_colab.colab_copies.book_notebooks(tmp_path) == [tmp_path / "appendix" / "01_notes.ipynb"]
+
+
+def _rel(notebook: Path) -> str:
+    return notebook.relative_to(ROOT).as_posix()
+
+
 def require_copies() -> Path:
-    folder = COPIES / "chapters"
-    if not all((folder / chapter.name).is_file() for chapter in CHAPTERS):
+    folder = COPIES
+    if not all((folder / _rel(notebook)).is_file() for notebook in NOTEBOOKS):
         message = f"no Colab copies in {folder}: run `make book` first"
         if IN_CI:
             pytest.fail(message)
@@ -185,7 +236,7 @@ def require_copies() -> Path:
 
 
 def copy_of(chapter: Path) -> dict:
-    return json.loads((require_copies() / chapter.name).read_text())
+    return json.loads((require_copies() / _rel(chapter)).read_text())
 
 
 def rendered(nb: dict) -> str:
@@ -202,7 +253,7 @@ def book_index() -> BookIndex:
     return make_colab.read_index(BUILD)
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_shows_no_myst_syntax_when_rendered(chapter):
     html = rendered(copy_of(chapter))
     found = [pattern for pattern in LEFTOVERS if pattern in html]
@@ -210,7 +261,7 @@ def test_copy_shows_no_myst_syntax_when_rendered(chapter):
     assert html.count("<details>") == html.count("</details>")
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_is_todays_chapter_with_every_glued_value_of_this_build(chapter, book_index):
     """Converting the chapter now gives the copy on disk: it is not stale, and no value is missing."""
     rel = chapter.relative_to(ROOT).as_posix()
@@ -222,7 +273,7 @@ def test_copy_is_todays_chapter_with_every_glued_value_of_this_build(chapter, bo
     assert convert_notebook(source, rel, book_index) == copy_of(chapter), "stale copy: run `make book`"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_badge_opens_the_copy_itself(chapter):
     nb = copy_of(chapter)
     rel = chapter.relative_to(ROOT).as_posix()
@@ -234,7 +285,7 @@ def test_copy_badge_opens_the_copy_itself(chapter):
     assert colab == [first["Open in Colab"]], "no other Colab link"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_links_into_the_book_name_built_pages_and_anchors(chapter):
     for text, url in markdown_links(copy_of(chapter)):
         if not url.startswith(SITE):
@@ -246,7 +297,7 @@ def test_copy_links_into_the_book_name_built_pages_and_anchors(chapter):
             assert f'id="{anchor}"' in built.read_text(), f"[{text}]({url}): no #{anchor} on {page}"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_keeps_every_code_cell_and_caption_and_no_output(chapter):
     source = json.loads(chapter.read_text())["cells"]
     copy = copy_of(chapter)["cells"]
@@ -262,3 +313,17 @@ def test_copy_keeps_every_code_cell_and_caption_and_no_output(chapter):
                 if c["cell_type"] == "code" and c["metadata"].get("mystnb", {}).get("figure", {}).get("caption")]
     shown = "\n".join("".join(c["source"]) for c in copy if c["cell_type"] == "markdown")
     assert len(re.findall(r"^\*\*Fig\. [\d.]+\.\*\* \S", shown, re.M)) == len(captions)
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
+def test_copy_citations_show_what_the_book_page_shows(chapter):
+    """A parenthetical citation reads as on the page ("Rajwal, 2021") and links the same entry."""
+    page = (BUILD / "html" / _rel(chapter)).with_suffix(".html").read_text()
+    for text, url in markdown_links(copy_of(chapter)):
+        if url.startswith(f"{SITE}bibliography.html") and "(" not in text:
+            anchor = url.partition("#")[2]
+            assert anchor, f"[{text}]({url}) names no entry of the bibliography"
+            shown = set(re.findall(rf'href="[./]*bibliography\.html#{anchor}"[^>]*>(.*?)</a>', page))
+            assert MD.renderInline(text) in shown, (
+                f"the book's page shows {shown} linking #{anchor}, the copy [{text}]"
+            )

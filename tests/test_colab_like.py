@@ -15,8 +15,9 @@ The test builds what a student gets after pressing "Open in Colab":
   repository URL of `_config.yml` to a local clone of this repository tagged `v<version>`.
   The clone is of the committed HEAD: uncommitted changes are not in it.
 - the notebook a student opens: the Colab copy of each committed chapter, converted by
-  `tools/make_colab.py` with the values of the book built in `_build/` (so the book must be
-  built: `make test` builds it first), run from an empty folder as Colab's /content is.
+  `_ext/colab_copies.py`'s converter (through `tools/make_colab.py`) with the index of the
+  book built in `_build/` (`_build/colab-index.json`, so the book must be built: `make test`
+  builds it first), run from an empty folder as Colab's /content is.
 
 It runs each chapter as Colab's "Run all" does: cell tags are dropped (so a
 `raises-exception` cell that still raised would stop the run, as in Colab), nbclient stops

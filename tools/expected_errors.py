@@ -4,7 +4,7 @@ The book shows a deliberate error (a wrong shape, a wrong label format) by execu
 cell tagged `raises-exception`: MyST-NB, nbval and nbclient let such a cell fail and go on,
 and the page shows the real error. Colab's "Run all" (and Jupyter's) knows no cell tags: it
 stops at the first error, so a student would never reach the rest of the chapter. In the
-copies a student runs (`tools/make_colab.py`, `tools/make_copies.py`), every cell tagged
+copies a student runs (`_ext/colab_copies.py`, `tools/make_copies.py`), every cell tagged
 `raises-exception` is therefore rewritten by `wrap_source`:
 
     # This cell fails on purpose, as the text explains: its error is printed and "Run all" goes on.

@@ -1,13 +1,15 @@
 """Keep every chapter's opening consistent and its outputs stripped.
 
 For each `chapters/NN_slug.ipynb`, and each appendix page `appendix/NN_slug.ipynb` (which
-runs alone, so it needs the same opening), it (1) writes the button row naming the file's own path in
-the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by
-`tools/make_colab.py`, published on the `colab` branch; chapters only, see COLAB_COPIES),
-"View source" its source on `main`;
+runs alone, so it needs the same opening), it (1) writes the button row naming the file's own
+path in the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by the
+build, `_ext/colab_copies.py`, published on the `colab` branch), "View source" its source on `main`;
 (2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
 (`helpers.__version__`) and prints the versions and whether TensorFlow found a GPU;
-(3) strips outputs and execution counts. Run `make sync` after editing a notebook.
+(3) under the button row of a chapter that trains, writes one line saying so, with the
+minutes its Colab copy took to run from a fresh runtime (`COLAB_RUN_SECONDS`, measured with
+`make test-colab`); (4) strips outputs and execution counts. Run `make sync` after editing a
+notebook.
 The setup cell does nothing Colab-specific elsewhere; its `%matplotlib inline` keeps figures
 in the outputs even where MPLBACKEND=Agg is set (make sets it; ipykernel then would not
 switch to the inline backend, and the book would show no figures).
@@ -24,18 +26,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUTTON_PREFIX = "[Open in Colab]"
-SOURCE_PREFIX = "[View source on GitHub]"
-#: The folders whose notebooks get a Colab copy (`tools/make_colab.py` writes `chapters/` only).
-#: A page elsewhere (`appendix/`) gets "View source" alone, so that no button opens a copy that
-#: does not exist; add its folder here once its copies are written.
-COLAB_COPIES = ("chapters",)
-#: The button row: the first line of the first cell that starts with either button.
-ROW = re.compile(r"^(?:" + re.escape(BUTTON_PREFIX) + "|" + re.escape(SOURCE_PREFIX) + r").*$", re.M)
 #: The branch holding the Colab copies (`_config.yml`'s repository.branch, which the launch
 #: button uses) and the branch holding the sources, which "View source" opens.
 COLAB_BRANCH = "colab"
 SOURCE_BRANCH = "main"
 SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
+
+#: Seconds each chapter's Colab copy took to "Run all" in a fresh Colab-like runtime (no saved
+#: models, Colab's package versions: tests/test_colab_like.py), and whether it trains a network
+#: there: "always" (chapter 5 trains in front of the reader), "if none is saved" (it reloads a
+#: saved model, and trains one in a fresh runtime) or None. Measured with `make test-colab` on
+#: 2026-12-03 on the book's 2-core CPU machine without a GPU, shared with other work
+#: (README.md, "In Colab"). Measure again and update this table when a chapter's training
+#: changes. No GPU runtime has been measured.
+COLAB_RUN_SECONDS: dict[str, tuple[int, str | None]] = {
+    "01_what_a_cnn_does": (29, None),
+    "02_loading_mnist": (21, None),
+    "03_scaling_and_reshaping": (46, None),  # two epochs on 2,048 images: a few seconds
+    "04_building_the_cnn": (24, None),
+    "05_training": (152, "always"),
+    "06_predicting_and_evaluating": (115, "if none is saved"),
+    "07_going_further": (391, "if none is saved"),
+    "08_inside_the_cnn": (134, "if none is saved"),
+    "09_your_own_digit": (140, "if none is saved"),
+}
+COLAB_MEASURED_ON = "2026-12-03"
+TRAINING_NOTE_PREFIX = "**This chapter trains a network"
 
 
 def book_version() -> str:
@@ -78,11 +94,7 @@ def source_url(notebook: Path) -> str:
 
 
 def button_row(notebook: Path) -> str:
-    """The row under the title; "Open in Colab" only where a Colab copy is written (COLAB_COPIES)."""
-    source = f"{SOURCE_PREFIX}({source_url(notebook)})"
-    if _rel(notebook).split("/", 1)[0] not in COLAB_COPIES:
-        return source
-    return f"{BUTTON_PREFIX}({colab_url(notebook)}) · {source}"
+    return f"{BUTTON_PREFIX}({colab_url(notebook)}) · [View source on GitHub]({source_url(notebook)})"
 
 
 def setup_source() -> str:
@@ -108,9 +120,42 @@ set_seed(0)
 print(f"TensorFlow {{tf.__version__}} · Keras {{keras.__version__}} · helpers {{helpers.__version__}} · {{accelerator_summary()}}")'''
 
 
+def colab_minutes(stem: str) -> int | None:
+    """The whole minutes (rounded) a training chapter's "Run all" took; None if it does not train."""
+    if stem not in COLAB_RUN_SECONDS:
+        raise SystemExit(f"{stem}: not in COLAB_RUN_SECONDS: time its Colab copy with `make test-colab`")
+    seconds, trains = COLAB_RUN_SECONDS[stem]
+    return max(1, round(seconds / 60)) if trains else None
+
+
+def training_note(stem: str) -> str | None:
+    """The line under a training chapter's button row: that it trains, and for how long."""
+    minutes = colab_minutes(stem)
+    if minutes is None:
+        return None
+    took = f"took about {minutes} {'minute' if minutes == 1 else 'minutes'} on a 2-core CPU"
+    if COLAB_RUN_SECONDS[stem][1] == "always":
+        opening = f'{TRAINING_NOTE_PREFIX}.** From a fresh runtime, as in Colab, "Run all" {took}'
+    else:
+        opening = (f"{TRAINING_NOTE_PREFIX}** when it finds none saved, as in a fresh Colab runtime:"
+                   f' "Run all" then {took}')
+    return f"{opening} (measured on {COLAB_MEASURED_ON}); a GPU runtime is faster, by how much the book has not measured."
+
+
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     return [line + "\n" for line in lines[:-1]] + [lines[-1]]
+
+
+def _with_training_note(first: str, note: str | None) -> str:
+    """The first cell with `note` as the paragraph after the button row (or no such paragraph)."""
+    lines = [line for line in first.split("\n") if not line.startswith(TRAINING_NOTE_PREFIX)]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    if note is None:
+        return text
+    lines = text.split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith(BUTTON_PREFIX))
+    return "\n".join([*lines[: row + 1], "", note, *lines[row + 1:]])
 
 
 def synced(notebook: Path) -> dict:
@@ -119,11 +164,14 @@ def synced(notebook: Path) -> dict:
     cells = nb["cells"]
     first = "".join(cells[0]["source"])
     row = button_row(notebook)
-    if ROW.search(first):
-        first = ROW.sub(lambda _: row, first, count=1)
+    if BUTTON_PREFIX in first:
+        first = re.sub(re.escape(BUTTON_PREFIX) + r".*", lambda _: row, first, count=1)
     else:
         title, _, rest = first.partition("\n")
         first = f"{title}\n\n{row}\n{rest}"
+    # Only chapters are timed (an appendix page, say, is not in COLAB_RUN_SECONDS).
+    is_chapter = notebook.resolve().parent == ROOT / "chapters"
+    first = _with_training_note(first, training_note(notebook.stem) if is_chapter else None)
     cells[0]["source"] = _lines(first)
     setup = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).startswith(SETUP_MARKER)]
     if not setup:
