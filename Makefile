@@ -48,7 +48,7 @@ sync strip: install
 	$(BIN)/python tools/sync_notebooks.py
 
 lint: install
-	$(BIN)/ruff check helpers tests tools benchmarks chapters
+	$(BIN)/ruff check helpers tests tools benchmarks chapters appendix
 
 clean:
 	rm -rf _build

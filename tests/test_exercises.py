@@ -32,6 +32,7 @@ import helpers.checks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+APPENDIX = sorted((ROOT / "appendix").glob("[0-9][0-9]_*.ipynb"))
 MIN_EXERCISES = 3
 
 BEGIN = "### BEGIN SOLUTION"
@@ -237,6 +238,13 @@ def test_exercises_follow_the_format(path, notebooks):
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 
+@pytest.mark.parametrize("path", APPENDIX, ids=lambda p: p.stem)
+def test_notes_page_exercises_follow_the_format(path):
+    """An exercise on a notes page has the same five cells as a chapter's."""
+    _, problems = audit(nbformat.read(path, as_version=4))
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
 def misplaced(nb) -> list[str]:
     """Labels of exercises that are not in the chapter's `## Exercises` section."""
     section, wrong = None, []
@@ -275,9 +283,12 @@ def test_instructor_guide_lists_every_exercise(notebooks):
     guide = (ROOT / "instructor_guide.md").read_text()
     counts = {name: len(audit(nb)[0]) for name, nb in notebooks.items()}
     labels = {e.label for nb in notebooks.values() for e in audit(nb)[0]}
+    # The notes pages ("Notes and details") may hold an exercise too; the guide names those
+    # apart from the chapters' table and count.
+    notes = {e.label for path in APPENDIX for e in audit(nbformat.read(path, as_version=4))[0]}
     listed = set(re.findall(r"\{ref\}`(ex-[\w-]+)`", guide))
-    assert labels - listed == set(), "add these exercises to instructor_guide.md's exercise table"
-    assert listed - labels == set(), "instructor_guide.md names exercises that no chapter has"
+    assert (labels | notes) - listed == set(), "add these exercises to instructor_guide.md's exercise table"
+    assert listed - labels - notes == set(), "instructor_guide.md names exercises that no chapter or notes page has"
     said = dict(re.findall(r"^\| \{doc\}`chapters/(\d\d_\w+)` \|.*\| (\d+) \|$", guide, re.MULTILINE))
     assert {f"{k}.ipynb": int(v) for k, v in said.items()} == counts, "fix the Exercises column of the guide"
     total = re.search(r"nine chapters and (\d+) exercises", guide)

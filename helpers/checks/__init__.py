@@ -7,7 +7,13 @@ module, `helpers.checks.ch01` to `helpers.checks.ch09`, so chapter 7's `check_co
 found in `helpers/checks/ch07.py`.
 """
 
-from helpers.checks.ch01 import check_avg_pool, check_flatten_size_32, check_pooled_size, check_softmax
+from helpers.checks.ch01 import (
+    check_avg_pool,
+    check_dense_weights_for_maps,
+    check_flatten_size_32,
+    check_pooled_size,
+    check_softmax,
+)
 from helpers.checks.ch02 import (
     MNIST_TEST_COUNTS,
     MNIST_TRAIN_COUNTS,
@@ -20,8 +26,10 @@ from helpers.checks.ch04 import (
     SAME_PADDING_LAYERS,
     check_dense_without_last_pool,
     check_extra_params_32,
+    check_one_by_one_params,
     check_params_with_filters,
     check_same_padding_model,
+    check_three_stacked_params,
 )
 from helpers.checks.ch05 import (
     check_best_epoch,
@@ -72,6 +80,7 @@ __all__ = [
     "check_conv2d_2_values",
     "check_cosine_lr",
     "check_cross_entropy",
+    "check_dense_weights_for_maps",
     "check_dense_without_last_pool",
     "check_examples_of",
     "check_extra_params_32",
@@ -87,6 +96,7 @@ __all__ = [
     "check_n_sevens",
     "check_number",
     "check_occlude",
+    "check_one_by_one_params",
     "check_pixels_that_can_change",
     "check_params_with_filters",
     "check_pooled_size",
@@ -97,6 +107,7 @@ __all__ = [
     "check_same_padding_model",
     "check_softmax",
     "check_test_bytes",
+    "check_three_stacked_params",
     "check_top2_accuracy",
     "show_expected",
     "strict",

@@ -122,3 +122,24 @@ def check_flatten_size_32(flatten_size: Any) -> CheckResult:
         hint="Go stage by stage with conv_output_size (3x3 convolution, then 2x2 pooling with stride 2), "
         "then multiply height x width x channels.",
     )
+
+
+@_guard("A dense layer in place of the first convolution")
+def check_dense_weights_for_maps(dense_weights_25: Any) -> CheckResult:
+    """Chapter 1: weights (no biases) of a dense layer making 26x26x25 outputs from 784 pixels."""
+    name = "A dense layer in place of the first convolution"
+    outputs = 26 * 26 * 25
+    hints = {
+        25 * 9: "225 is what the convolution needs, because it shares its weights; the dense layer shares none.",
+        28 * 28 * 26 * 26: "that is one feature map; the layer makes 25 of them.",
+        28 * 28 * outputs + outputs: "that counts the biases too; the exercise asks for the weights only.",
+        28 * 28 * 25: "a dense layer has a weight for every pixel-output pair, not one per pixel and filter.",
+        outputs: "each of the outputs reads all 784 pixels, with a weight for each.",
+    }
+    for value, hint in hints.items():
+        if _equals(dense_weights_25, value):
+            return _failed(name, hint)
+    return check_number(
+        name, dense_weights_25, 28 * 28 * outputs,
+        hint="Count the outputs (26 x 26 x 25), then give each of them one weight per input pixel.",
+    )

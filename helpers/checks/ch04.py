@@ -180,3 +180,42 @@ def check_dense_without_last_pool(answer: Any) -> CheckResult:
             return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
     return check_number(exercise, answer, expected, hint="Flatten now passes the whole last map to dense_1: "
                         "count its inputs, then (inputs + 1) × units.")
+
+
+@_guard("A 1 × 1 convolution after conv2d_3")
+def check_one_by_one_params(answer: Any) -> CheckResult:
+    """Chapter 4: parameters of Conv2D(32, (1, 1)) reading conv2d_3's 64 channels ((64 + 1) × 32)."""
+    exercise = "A 1 × 1 convolution after conv2d_3"
+    expected = (1 * 1 * 64 + 1) * 32
+    hints = {
+        64 * 32: "Off by 32: did you forget the bias of each of the 32 filters?",
+        (3 * 3 * 64 + 1) * 32: "That is a 3 × 3 convolution; a 1 × 1 kernel has one weight per input channel.",
+        (32 + 1) * 64: "Inputs and filters swapped: 32 filters, each with a weight per input channel (64) and a bias.",
+        (1 * 1 * 1 + 1) * 32: "A 1 × 1 kernel still reads every input channel: 64 of them, not 1.",
+    }
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if float(answer) in hints:
+            return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
+    return check_number(exercise, answer, expected, hint="(kernel height × kernel width × input channels + 1) × filters, "
+                        "with a 1 × 1 kernel.")
+
+
+@_guard("Three stacked 3 × 3 convolutions")
+def check_three_stacked_params(answer: Any) -> CheckResult:
+    """Notes on chapter 4: parameters of three stacked Conv2D(64, 3) layers on 64 channels
+    (3 × (3 × 3 × 64 + 1) × 64 = 110,784), the stack that sees a 7 × 7 patch."""
+    exercise = "Three stacked 3 × 3 convolutions"
+    one = (3 * 3 * 64 + 1) * 64
+    expected = 3 * one
+    hints = {
+        3 * 3 * 3 * 64 * 64: "Off by 192: each of the three layers has 64 biases too.",
+        one: "That is one 3 × 3 layer; the stack has three of them.",
+        2 * one: "That is two layers, the stack that sees 5 × 5; a 7 × 7 patch takes three.",
+        (7 * 7 * 64 + 1) * 64: "That is the single 7 × 7 layer the stack replaces, not the stack.",
+        3 * (3 * 3 + 1) * 64: "A 3 × 3 kernel reads all 64 input channels: 3 × 3 × 64 weights per filter.",
+    }
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if float(answer) in hints:
+            return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
+    return check_number(exercise, answer, expected, hint="Count one layer with (k × k × input channels + 1) × filters, "
+                        "then add up the three layers.")
