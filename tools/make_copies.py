@@ -18,7 +18,7 @@ solution in a dropdown that the build executes. From them this script writes
 - `_build/copies/nbgrader_config.py`: the grading budget (a copy of `tools/nbgrader_config.py`):
   in an nbgrader course folder it makes `nbgrader autograde` run, of each chapter, the setup,
   the imports, the exercises and only the lesson cells they need, so that chapters 5-9, which
-  train networks, grade in seconds a notebook (see the instructor guide).
+  train networks, grade in under a minute a notebook (see the instructor guide).
 - `_build/copies/student.zip` and `_build/copies/instructor.zip`: the two folders, ready to
   upload to a learning platform; the instructor's holds `nbgrader_config.py` as well.
 
