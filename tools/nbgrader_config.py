@@ -46,27 +46,70 @@ def _source(cell) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
+def _loads(node: ast.AST) -> set[str]:
+    """Names an expression or statement reads, less those its comprehensions and lambdas bind."""
+    loads, bound = set(), set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+            loads.add(sub.id)
+        elif isinstance(sub, ast.comprehension):
+            bound.update(n.id for n in ast.walk(sub.target) if isinstance(n, ast.Name))
+        elif isinstance(sub, ast.arg):
+            bound.add(sub.arg)
+    return loads - bound
+
+
+def _stores(node: ast.AST) -> set[str]:
+    return {sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del))}
+
+
+def _scan(statements: list[ast.stmt], defined: set[str], read: set[str]) -> None:
+    """Walk `statements` in order: a name read before the cell defines it goes into `read`."""
+    for st in statements:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(st.name)  # its body reads globals when it runs, later
+            read |= (_loads(st) - _stores(st)) - defined
+        elif isinstance(st, (ast.Import, ast.ImportFrom)):
+            defined.update((alias.asname or alias.name).split(".")[0] for alias in st.names)
+        elif isinstance(st, (ast.For, ast.AsyncFor)):
+            read |= _loads(st.iter) - defined
+            defined |= _stores(st.target)
+            _scan(st.body + st.orelse, defined, read)
+        elif isinstance(st, (ast.If, ast.While)):
+            read |= _loads(st.test) - defined
+            _scan(st.body + st.orelse, defined, read)
+        elif isinstance(st, (ast.With, ast.AsyncWith)):
+            for item in st.items:
+                read |= _loads(item.context_expr) - defined
+                if item.optional_vars is not None:
+                    defined |= _stores(item.optional_vars)
+            _scan(st.body, defined, read)
+        elif isinstance(st, ast.Try):
+            _scan(st.body, defined, read)
+            for handler in st.handlers:
+                if handler.name:
+                    defined.add(handler.name)
+                _scan(handler.body, defined, read)
+            _scan(st.orelse + st.finalbody, defined, read)
+        else:  # an expression or assignment reads first, then binds
+            read |= _loads(st) - defined
+            defined |= _stores(st)
+
+
 def cell_names(source: str) -> tuple[set[str], set[str]] | None:
     """(names the cell defines, names it reads before defining them), or None if unreadable.
 
-    IPython magics (`%pip`, `!ls`) read as `pass`. Names read inside a function body count
-    as read (they are looked up when the function runs)."""
+    Statements are read in order, so `x = x * 2` reads `x`. IPython magics (`%pip`, `!ls`)
+    read as `pass`. Names a function body reads count as read (they are looked up when the
+    function runs)."""
     try:
         tree = ast.parse(_MAGIC.sub(r"\1pass", source))
     except SyntaxError:
         return None
     defined: set[str] = set()
     read: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (defined if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            defined.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            defined.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.arg):
-            defined.add(node.arg)
-    return defined, read - defined
+    _scan(tree.body, defined, read)
+    return defined, read
 
 
 def _imports_only(source: str) -> bool:
