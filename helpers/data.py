@@ -269,3 +269,45 @@ def load_prepared(n_val: int = 5000, seed: int = 0) -> dict[str, np.ndarray]:
         "x_fit": x_fit, "y_fit": y_fit, "x_val": x_val, "y_val": y_val,
         "x_test": prepare_images(x_test), "y_test": y_test.astype(np.int64),
     }
+
+
+# --- Digits written by other people (chapter 9) ----------------------------------------------
+
+#: The shipped extract of the UCI digits (made by tools/extract_uci_digits.py).
+UCI_DIGITS_FILE = Path(__file__).resolve().parent / "data_files" / "uci_digits.npz"
+
+#: How to cite the UCI digits; their licence, CC BY 4.0, asks for it.
+UCI_DIGITS_CITATION = (
+    "E. Alpaydin and C. Kaynak (1998). Optical Recognition of Handwritten Digits. "
+    "UCI Machine Learning Repository. https://doi.org/10.24432/C50P49 (CC BY 4.0)"
+)
+
+#: Number of digits in the extract: the 1,797 test digits of the UCI set, as scikit-learn ships them.
+UCI_DIGITS_COUNT = 1797
+
+
+def load_uci_digits(path: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits of UCI's "Optical Recognition of Handwritten Digits" set.
+
+    Returns ``(images, labels)``: uint8 arrays of shapes (1797, 8, 8) and (1797,). Each pixel
+    counts the inked pixels (0-16) of a 4x4 block of a 32x32 black-and-white scan, so high
+    values are ink, as in MNIST. The digits were written on forms by people (not MNIST's
+    writers); licence CC BY 4.0, cite `UCI_DIGITS_CITATION`. The book ships them as package
+    data (`UCI_DIGITS_FILE`, the copy scikit-learn bundles); `path` reads another copy laid
+    out the same way. A missing or damaged file is a ValueError. Introduced in chapter 9.
+    """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path should be the file name of uci_digits.npz (a str or Path) or None; got {_v.describe(path)}.")
+    file = UCI_DIGITS_FILE if path is None else Path(path).expanduser()
+    if path is None and not file.is_file():
+        raise ValueError(f"the book's copy of the UCI digits is missing ({file}); reinstall the helpers "
+                         "package (pip install cnn-mnist-helpers) or remake it with tools/extract_uci_digits.py.")
+    arrays = _v.load_npz(file, ("images", "labels"), "UCI digits .npz file")
+    images, labels = arrays["images"], arrays["labels"]
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8):
+        raise ValueError(f"{file}: images should be uint8 of shape (n, 8, 8); got {images.dtype} {images.shape}.")
+    if labels.shape != (len(images),):
+        raise ValueError(f"{file}: labels should have shape ({len(images)},); got {labels.shape}.")
+    if images.size and images.max() > 16:
+        raise ValueError(f"{file}: pixels should count ink in 4x4 blocks, 0-16; got up to {images.max()}.")
+    return images, check_labels(labels, f"{file}: labels").astype(np.uint8)

@@ -431,6 +431,68 @@ def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> Any:
     return axes
 
 
+# --- 8x8 digits: UCI's layout (chapter 9) ---------------------------------------------------
+
+#: UCI's digits: a 32x32 black-and-white scan, cut into 4x4 blocks, each block's inked pixels counted.
+UCI_SCAN, UCI_BLOCK = 32, 4
+UCI_SIDE = UCI_SCAN // UCI_BLOCK  # 8
+UCI_MAX = UCI_BLOCK * UCI_BLOCK  # 16: a block full of ink
+
+
+def _check_8x8(image: Any) -> np.ndarray:
+    image = _v.as_array(image, "image")
+    if image.shape != (UCI_SIDE, UCI_SIDE):
+        raise ValueError(f"expected one 8x8 UCI digit, shape (8, 8); got shape {image.shape}"
+                         + (" (a batch? take image[i])." if image.ndim == 3 else "."))
+    if image.dtype == np.bool_ or not np.issubdtype(image.dtype, np.number):
+        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got dtype {image.dtype}.")
+    _v.finite(image, "image")
+    if image.min() < 0 or image.max() > UCI_MAX:
+        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got values from {image.min():g} to {image.max():g}.")
+    return image.astype(np.float32)
+
+
+def upscale_8x8(image: np.ndarray) -> np.ndarray:
+    """An 8x8 UCI digit (ink counts 0-16) as a 32x32 grey picture, white ink on black, in [0, 1].
+
+    Each count becomes the share of ink in its block (count / 16) and the image is enlarged
+    4 times with bilinear resampling, back to the size of the scan it was counted from. The
+    result is an ordinary picture for `preprocess_digit`, which puts it in MNIST's 28x28
+    layout. Chapter 9.
+    """
+    from PIL import Image
+
+    share = _check_8x8(image) / UCI_MAX
+    big = Image.fromarray(share).resize((UCI_SCAN, UCI_SCAN), Image.Resampling.BILINEAR)
+    return np.clip(np.asarray(big, dtype=np.float32), 0.0, 1.0)
+
+
+def reduce_to_8x8(digit: np.ndarray) -> np.ndarray:
+    """An MNIST digit (28x28, uint8 0-255 or float [0, 1]) made the way UCI made its digits.
+
+    The ink (pixels at half strength or more) is cropped to its box, scaled with nearest
+    neighbours so its longer side fills a 32x32 field (keeping the aspect ratio, centred),
+    and the inked pixels of each 4x4 block are counted. Returns uint8 (8, 8) in 0-16.
+    Chapter 9 uses it as a control: MNIST's own writers at UCI's resolution.
+    """
+    from PIL import Image
+
+    digit = _v.as_array(digit, "digit")
+    if digit.shape != (MNIST_SIZE, MNIST_SIZE):
+        raise ValueError(f"expected one MNIST digit of shape (28, 28); got shape {digit.shape}.")
+    ink = load_grayscale(digit) >= 0.5
+    if not ink.any():
+        raise ValueError("the digit has no pixel at half strength or more: no ink to reduce.")
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    height, width = box_size(*crop.shape, box=UCI_SCAN)
+    scaled = np.asarray(Image.fromarray(crop).resize((width, height), Image.Resampling.NEAREST), dtype=bool)
+    scan = np.zeros((UCI_SCAN, UCI_SCAN), dtype=bool)
+    top, left = (UCI_SCAN - height) // 2, (UCI_SCAN - width) // 2
+    scan[top : top + height, left : left + width] = scaled
+    return scan.reshape(UCI_SIDE, UCI_BLOCK, UCI_SIDE, UCI_BLOCK).sum(axis=(1, 3)).astype(np.uint8)
+
+
 # --- The sample digits the book ships (chapters/own_digits) ----------------------------------
 
 #: How each shipped sample looks: background and ink colours, noise, file type.

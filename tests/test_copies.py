@@ -223,7 +223,9 @@ def test_make_copies_command_writes_both_sets(tmp_path):
         for name in written:
             assert f"wrote {tmp_path / kind / name}" in run.stdout
         with zipfile.ZipFile(tmp_path / f"{kind}.zip") as archive:
-            assert sorted(archive.namelist()) == [f"{kind}/{n}" for n in written]
+            extra = ["nbgrader_config.py"] if kind == "instructor" else []  # the grading budget
+            assert sorted(archive.namelist()) == sorted(extra + [f"{kind}/{n}" for n in written])
+    assert (tmp_path / "nbgrader_config.py").read_text() == (ROOT / "tools" / "nbgrader_config.py").read_text()
     for path in CHAPTERS:
         student = nbformat.read(tmp_path / "student" / path.name, as_version=4)
         nbformat.validate(student)

@@ -15,8 +15,12 @@ solution in a dropdown that the build executes. From them this script writes
   kept, and nbgrader metadata on each answer cell (an "autograded answer") and each check
   cell (an "autograder test" worth 1 point), so the folder can serve as an nbgrader
   `source/` assignment as it is.
+- `_build/copies/nbgrader_config.py`: the grading budget (a copy of `tools/nbgrader_config.py`):
+  in an nbgrader course folder it makes `nbgrader autograde` run, of each chapter, the setup,
+  the imports, the exercises and only the lesson cells they need, so that chapters 5-9, which
+  train networks, grade in under a minute a notebook (see the instructor guide).
 - `_build/copies/student.zip` and `_build/copies/instructor.zip`: the two folders, ready to
-  upload to a learning platform.
+  upload to a learning platform; the instructor's holds `nbgrader_config.py` as well.
 
 Usage (from the repository root)::
 
@@ -26,7 +30,7 @@ Usage (from the repository root)::
 
 Checks never print the expected value of a single-number answer to a student; run the
 instructor copy (or `nbgrader autograde`) with ``CNN_BOOK_SHOW_EXPECTED=1`` to see it in the
-fail lines. `tests/test_nbgrader.py` autogrades these copies of chapters 1-4 with nbgrader.
+fail lines. `tests/test_nbgrader.py` autogrades these copies of all nine chapters with nbgrader.
 
 The functions `student_copy(nb)` and `instructor_copy(nb)` work on in-memory notebooks and
 never change their argument; the tests use them. A notebook whose solutions are malformed
@@ -230,11 +234,17 @@ def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 
-def _zip(folder: Path) -> Path:
+#: The grading budget for nbgrader (what `nbgrader autograde` runs); copied next to the copies.
+NBGRADER_CONFIG = ROOT / "tools" / "nbgrader_config.py"
+
+
+def _zip(folder: Path, extra: Path | None = None) -> Path:
     archive = folder.with_suffix(".zip")
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(folder.glob("*.ipynb")):
             zf.write(path, f"{folder.name}/{path.name}")
+        if extra is not None:
+            zf.write(extra, extra.name)
     return archive
 
 
@@ -251,6 +261,10 @@ def write_copies(notebooks: list[Path], out: Path, *, replace_all: bool = False)
         except ValueError as error:
             raise SystemExit(f"{path}: {error}") from None
     written = []
+    config = out / NBGRADER_CONFIG.name
+    out.mkdir(parents=True, exist_ok=True)
+    config.write_text(NBGRADER_CONFIG.read_text())
+    written.append(config)
     for kind in ("student", "instructor"):
         folder = out / kind
         folder.mkdir(parents=True, exist_ok=True)
@@ -260,7 +274,7 @@ def write_copies(notebooks: list[Path], out: Path, *, replace_all: bool = False)
             target = folder / name
             nbformat.write(nbformat.from_dict(student if kind == "student" else instructor), target)
             written.append(target)
-        written.append(_zip(folder))
+        written.append(_zip(folder, config if kind == "instructor" else None))
     return written
 
 
