@@ -32,6 +32,9 @@ import helpers.checks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+#: "Notes and details" pages may hold an exercise too (moved out of a chapter to keep it to
+#: one sitting); its label must be unique and the instructor guide must list it.
+APPENDIX = sorted((ROOT / "appendix").glob("[0-9][0-9]_*.ipynb"))
 MIN_EXERCISES = 3
 
 BEGIN = "### BEGIN SOLUTION"
@@ -258,10 +261,15 @@ def test_exercises_are_in_the_exercises_section(path, notebooks):
     assert misplaced(notebooks[path.name]) == [], f"{path.name}: exercises outside '## Exercises'"
 
 
-def test_labels_are_unique_across_the_book(notebooks):
+@pytest.fixture(scope="module")
+def appendix_notebooks() -> dict[str, nbformat.NotebookNode]:
+    return {f"appendix/{path.name}": nbformat.read(path, as_version=4) for path in APPENDIX}
+
+
+def test_labels_are_unique_across_the_book(notebooks, appendix_notebooks):
     seen: dict[str, str] = {}
     clashes = []
-    for name, nb in notebooks.items():
+    for name, nb in {**notebooks, **appendix_notebooks}.items():
         for exercise in audit(nb)[0]:
             if exercise.label in seen:
                 clashes.append(f"{exercise.label!r} in {seen[exercise.label]} and {name}")
@@ -269,12 +277,12 @@ def test_labels_are_unique_across_the_book(notebooks):
     assert not clashes, "exercise labels used twice: " + "; ".join(clashes)
 
 
-def test_instructor_guide_lists_every_exercise(notebooks):
+def test_instructor_guide_lists_every_exercise(notebooks, appendix_notebooks):
     """The instructor guide's tables name every exercise, and count them right, so a teacher
     planning from it misses none. A new exercise needs a row there."""
     guide = (ROOT / "instructor_guide.md").read_text()
     counts = {name: len(audit(nb)[0]) for name, nb in notebooks.items()}
-    labels = {e.label for nb in notebooks.values() for e in audit(nb)[0]}
+    labels = {e.label for nb in [*notebooks.values(), *appendix_notebooks.values()] for e in audit(nb)[0]}
     listed = set(re.findall(r"\{ref\}`(ex-[\w-]+)`", guide))
     assert labels - listed == set(), "add these exercises to instructor_guide.md's exercise table"
     assert listed - labels == set(), "instructor_guide.md names exercises that no chapter has"

@@ -122,11 +122,12 @@ def _first_heading(text: str) -> str:
 
 
 def read_titles(root: Path) -> dict[str, str]:
-    """docname -> title: the first `#` heading of every chapter notebook and Markdown page."""
+    """docname -> title: the first `#` heading of every chapter and appendix notebook (the
+    "Notes and details" pages chapters link to) and Markdown page."""
     titles = {}
-    for path in sorted(root.glob("chapters/*.ipynb")):
+    for path in sorted([*root.glob("chapters/*.ipynb"), *root.glob("appendix/*.ipynb")]):
         cells = json.loads(path.read_text())["cells"]
-        titles[f"chapters/{path.stem}"] = _first_heading("".join(cells[0]["source"])) if cells else ""
+        titles[f"{path.parent.name}/{path.stem}"] = _first_heading("".join(cells[0]["source"])) if cells else ""
     for path in sorted(root.glob("*.md")):
         titles[path.stem] = _first_heading(path.read_text())
     return {doc: title for doc, title in titles.items() if title}

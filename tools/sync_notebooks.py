@@ -1,6 +1,7 @@
 """Keep every chapter's opening consistent and its outputs stripped.
 
-For each `chapters/NN_slug.ipynb` it (1) writes the button row naming the file's own path in
+For each `chapters/NN_slug.ipynb`, and each appendix page `appendix/NN_slug.ipynb` (which
+runs alone, so it needs the same opening), it (1) writes the button row naming the file's own path in
 the repository of `_config.yml`: "Open in Colab" opens its Colab copy (written by
 `tools/make_colab.py`, published on the `colab` branch), "View source" its source on `main`;
 (2) writes the shared setup cell, which installs `helpers` in Colab at the book's version
@@ -136,12 +137,17 @@ def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 
+def appendix_notebooks() -> list[Path]:
+    """The "Notes and details" pages: each runs alone, so each gets the button row and setup cell."""
+    return sorted((ROOT / "appendix").glob("[0-9][0-9]_*.ipynb"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report, change nothing")
     args = parser.parse_args()
     stale = []
-    for notebook in chapter_notebooks():
+    for notebook in chapter_notebooks() + appendix_notebooks():
         text = dumps(synced(notebook))
         if notebook.read_text() != text:
             stale.append(notebook)
