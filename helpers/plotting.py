@@ -537,7 +537,9 @@ def plot_history(
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric.replace("_", " "))
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} per epoch")
-    ax.set_xticks(epochs if len(epochs) <= 20 else ax.get_xticks())
+    # Every epoch up to 20; beyond, the first and every fifth (Matplotlib's own ticks would
+    # widen the axis to -5 and past the last epoch).
+    ax.set_xticks(epochs if len(epochs) <= 20 else epochs[(epochs == 1) | (epochs % 5 == 0)])
     ax.legend()
     return ax
 

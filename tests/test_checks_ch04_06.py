@@ -170,6 +170,23 @@ def test_top2_accuracy(capsys):
     assert not ok and "fraction" in out
 
 
+def overfits(history):
+    best = int(np.argmin(history["val_loss"]))
+    return bool(history["val_loss"][-1] > 1.05 * history["val_loss"][best] and history["loss"][-1] < history["loss"][best])
+
+
+def test_overfitting(capsys):
+    """The rule of chapter 6's exercise passes; a gap alone, noise, a diverging run are not overfitting."""
+    assert checks.check_overfitting(overfits)
+    assert checks.check_overfitting(lambda h: np.bool_(overfits(h)))  # a NumPy bool is a bool too
+    ok, out = _verdict(capsys, checks.check_overfitting(lambda h: h["val_loss"][-1] > h["loss"][-1]))
+    assert not ok and "gap" in out
+    ok, out = _verdict(capsys, checks.check_overfitting(lambda h: h["val_loss"][-1] > 1.05 * min(h["val_loss"])))
+    assert not ok and "training loss got worse too" in out
+    ok, out = _verdict(capsys, checks.check_overfitting(lambda h: "yes"))
+    assert not ok and "True or False" in out
+
+
 def test_strict_mode_raises_on_a_wrong_answer(monkeypatch):
     monkeypatch.setenv(checks.STRICT_ENV_VAR, "1")
     with pytest.raises(checks.CheckFailed):

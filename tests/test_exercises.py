@@ -266,10 +266,15 @@ def test_exercises_are_in_the_exercises_section(path, notebooks):
     assert misplaced(notebooks[path.name]) == [], f"{path.name}: exercises outside '## Exercises'"
 
 
-def test_labels_are_unique_across_the_book(notebooks):
+@pytest.fixture(scope="module")
+def appendix_notebooks() -> dict[str, nbformat.NotebookNode]:
+    return {f"appendix/{path.name}": nbformat.read(path, as_version=4) for path in APPENDIX}
+
+
+def test_labels_are_unique_across_the_book(notebooks, appendix_notebooks):
     seen: dict[str, str] = {}
     clashes = []
-    for name, nb in notebooks.items():
+    for name, nb in {**notebooks, **appendix_notebooks}.items():
         for exercise in audit(nb)[0]:
             if exercise.label in seen:
                 clashes.append(f"{exercise.label!r} in {seen[exercise.label]} and {name}")
@@ -277,7 +282,7 @@ def test_labels_are_unique_across_the_book(notebooks):
     assert not clashes, "exercise labels used twice: " + "; ".join(clashes)
 
 
-def test_instructor_guide_lists_every_exercise(notebooks):
+def test_instructor_guide_lists_every_exercise(notebooks, appendix_notebooks):
     """The instructor guide's tables name every exercise, and count them right, so a teacher
     planning from it misses none. A new exercise needs a row there."""
     guide = (ROOT / "instructor_guide.md").read_text()

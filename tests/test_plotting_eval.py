@@ -60,6 +60,16 @@ def test_history_plot_has_training_and_validation_curves():
     assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "accuracy"
 
 
+def test_a_long_history_keeps_its_axis_on_its_epochs():
+    """30 epochs (chapter 6's overfitting runs): ticks 1, 5, ..., 30, and no axis from -5 to 35."""
+    fig, ax = plt.subplots()
+    long = {"loss": list(np.linspace(2.0, 0.01, 30)), "val_loss": list(np.linspace(2.0, 0.3, 30))}
+    plotting.plot_history(long, "loss", ax=ax)
+    assert list(ax.get_xticks()) == [1, 5, 10, 15, 20, 25, 30]
+    low, high = ax.get_xlim()
+    assert -1 < low < 1 and 30 < high < 32
+
+
 def test_history_plot_can_compare_runs_by_validation_curve():
     fig, ax = plt.subplots()
     plotting.plot_history(HISTORY, "loss", ax=ax, label="lr 0.01", which="validation")

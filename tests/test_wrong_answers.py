@@ -235,6 +235,35 @@ def pr_whole_matrix(cm, d):
     return float(cm[d, d] / cm.sum()), float(cm[d, d] / cm[d, :].sum())
 
 
+def _lowest(h):
+    return int(np.argmin(h["val_loss"]))
+
+
+def overfit_by_gap(h):
+    return h["val_loss"][-1] - h["loss"][-1] > 0.02  # a gap is not a rise
+
+
+def overfit_without_tolerance(h):
+    return bool(h["val_loss"][-1] > h["val_loss"][_lowest(h)] and h["loss"][-1] < h["loss"][_lowest(h)])
+
+
+def overfit_ignoring_training(h):
+    return bool(h["val_loss"][-1] > 1.05 * h["val_loss"][_lowest(h)])
+
+
+def overfit_from_first_epoch(h):
+    return bool(h["val_loss"][-1] > 1.05 * h["val_loss"][0] and h["loss"][-1] < h["loss"][0])
+
+
+def overfit_absolute_rise(h):
+    return bool(h["val_loss"][-1] > h["val_loss"][_lowest(h)] + 0.05 and h["loss"][-1] < h["loss"][_lowest(h)])
+
+
+def overfit_epoch_after_lowest(h):
+    after = min(_lowest(h) + 1, len(h["val_loss"]) - 1)
+    return bool(h["val_loss"][-1] > 1.05 * h["val_loss"][after] and h["loss"][-1] < h["loss"][_lowest(h)])
+
+
 def _top2_data():
     rng = np.random.default_rng(6)
     p = rng.dirichlet(np.full(10, 0.3), size=200)
@@ -489,6 +518,13 @@ TABLE: list[tuple[str, Callable[..., Any], Callable[[], tuple]]] = [
     ("ch06-top2-count-not-fraction", checks.check_top2_accuracy, lambda: (_top_k(2, fraction=False), *_top2_data())),
     ("ch06-top2-least-probable", checks.check_top2_accuracy, lambda: (_top_k(2, least=True), *_top2_data())),
     ("ch06-top2-top3", checks.check_top2_accuracy, lambda: (_top_k(3), *_top2_data())),
+    ("ch06-overfitting-a-gap-is-enough", checks.check_overfitting, lambda: (overfit_by_gap,)),
+    ("ch06-overfitting-no-tolerance", checks.check_overfitting, lambda: (overfit_without_tolerance,)),
+    ("ch06-overfitting-ignores-training", checks.check_overfitting, lambda: (overfit_ignoring_training,)),
+    ("ch06-overfitting-from-first-epoch", checks.check_overfitting, lambda: (overfit_from_first_epoch,)),
+    ("ch06-overfitting-absolute-rise", checks.check_overfitting, lambda: (overfit_absolute_rise,)),
+    ("ch06-overfitting-epoch-after-lowest", checks.check_overfitting, lambda: (overfit_epoch_after_lowest,)),
+    ("ch06-overfitting-returns-a-string", checks.check_overfitting, lambda: (lambda h: "yes",)),
     # chapter 7
     ("ch07-block3-convolution-alone", checks.check_block3_params, lambda: (3 * 3 * 64 * 128,)),
     ("ch07-block3-with-bias", checks.check_block3_params, lambda: (3 * 3 * 64 * 128 + 128 + 4 * 128,)),

@@ -37,7 +37,12 @@ from helpers.checks.ch05 import (
     check_learning_rate_histories,
     check_loss_for_one_hot,
 )
-from helpers.checks.ch06 import check_most_confused_pair, check_precision_recall, check_top2_accuracy
+from helpers.checks.ch06 import (
+    check_most_confused_pair,
+    check_overfitting,
+    check_precision_recall,
+    check_top2_accuracy,
+)
 from helpers.checks.ch07 import (
     check_block3_params,
     check_cosine_lr,
@@ -93,6 +98,7 @@ __all__ = [
     "check_loss_for_one_hot",
     "check_mean_ink",
     "check_most_confused_pair",
+    "check_overfitting",
     "check_n_sevens",
     "check_number",
     "check_occlude",

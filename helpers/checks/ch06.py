@@ -71,3 +71,47 @@ def check_top2_accuracy(answer: Any, probabilities: np.ndarray, labels: np.ndarr
         if float(answer) > 1:
             return _failed(exercise, f"expected a fraction between 0 and 1, got {_num(answer)}; divide the count by the number of images.")
     return check_number(exercise, answer, expected, tol=1e-6, hint="Take the two largest probabilities of each row (np.argsort), count the rows whose label is one of them, divide by the number of rows.")
+
+
+#: Histories for the overfitting exercise: (history, does it overfit in the curve's sense?).
+#: A gap alone (chapter 5's kind of run), a clear rise, a rise within 5 % (noise), a run whose
+#: training loss got worse too (diverging, not overfitting), a rise of 10 % that is only
+#: 0.03 in absolute terms, and a rise of 7 % measured from the lowest epoch (not the one after).
+OVERFITTING_CASES: list[tuple[dict[str, list[float]], bool]] = [
+    ({"loss": [0.30, 0.10, 0.06, 0.04, 0.03], "val_loss": [0.10, 0.07, 0.06, 0.055, 0.054]}, False),
+    ({"loss": [1.0, 0.5, 0.2, 0.05, 0.01, 0.005], "val_loss": [0.9, 0.5, 0.35, 0.40, 0.45, 0.50]}, True),
+    ({"loss": [0.5, 0.3, 0.2, 0.15, 0.1], "val_loss": [0.40, 0.30, 0.25, 0.258, 0.2575]}, False),
+    ({"loss": [0.5, 0.3, 0.2, 0.4, 0.6], "val_loss": [0.45, 0.35, 0.30, 0.50, 0.70]}, False),
+    ({"loss": [0.4, 0.2, 0.1, 0.05], "val_loss": [0.5, 0.30, 0.31, 0.33]}, True),
+    ({"loss": [0.4, 0.2, 0.1, 0.05], "val_loss": [0.5, 0.30, 0.40, 0.32]}, True),
+]
+
+
+@_guard("Overfitting, or only a gap?")
+def check_overfitting(function: Callable[[dict], bool]) -> CheckResult:
+    """Exercise 6.4: `function(history)` is True when the run overfits in the curve's sense:
+    at the last epoch the validation loss is more than 5 % above its lowest value and the
+    training loss is below its value at that lowest epoch."""
+    exercise = "Overfitting, or only a gap?"
+    hints = [
+        (0, True, "a gap between the training and the validation loss is not overfitting by itself "
+                  "(chapter 5's run has one): ask whether the validation loss rose from its lowest value."),
+        (2, True, "a validation loss 3 % above its lowest value is noise, not yet overfitting: "
+                  "count it only when it is more than 5 % above."),
+        (3, True, "here the training loss got worse too: the training itself failed (a learning rate "
+                  "too large, say); overfitting is validation worse while training still improves."),
+        (1, False, "the validation loss rose from 0.35 to 0.50 while the training loss kept falling: "
+                   "compare the last epoch with the epoch of the LOWEST validation loss, not the first."),
+        (4, False, "a rise from 0.30 to 0.33 is 10 %: measure the rise relative to the lowest value "
+                   "(more than 5 % above it), not in absolute terms."),
+    ]
+    for case, wrong, hint in hints:
+        history = {key: list(values) for key, values in OVERFITTING_CASES[case][0].items()}
+        ok, got = _call(exercise, function, history)
+        if not ok:
+            return got
+        if not isinstance(got, (bool, np.bool_)):
+            return _failed(exercise, f"expected True or False, got {_describe(got)}.")
+        if bool(got) == wrong:
+            return _failed(exercise, hint)
+    return check_function(exercise, function, [((dict(h),), expected) for h, expected in OVERFITTING_CASES])
