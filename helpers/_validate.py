@@ -9,8 +9,14 @@ own docstrings say what they expect.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
-from typing import Any
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -116,18 +122,18 @@ def model(value: Any, name: str = "model") -> Any:
     return value
 
 
-def recipe(value: Any) -> Any:
-    """Return `value` if it is a `helpers.training.Recipe`; a name or anything else is a TypeError."""
-    from helpers.training import Recipe
+def recipe(value: Any, name: str = "recipe") -> Any:
+    """Return `value` if it is a `helpers.training.Recipe`; a name or anything else is a TypeError.
 
-    if isinstance(value, Recipe):
+    Recognised by its class name, so that this module imports nothing from `helpers`."""
+    if type(value).__name__ == "Recipe" and hasattr(value, "build") and hasattr(value, "epochs"):
         return value
     if isinstance(value, str):
         raise TypeError(
-            f"expected a Recipe, got its name {value!r}: pass the recipe itself, e.g. SEED_RECIPE or "
+            f"{name} should be a Recipe, not its name {value!r}: pass the recipe itself, e.g. SEED_RECIPE or "
             "IMPROVED_RECIPE from helpers.training."
         )
-    raise TypeError(f"expected a Recipe (helpers.training), got {describe(value)}.")
+    raise TypeError(f"{name} should be a Recipe (helpers.training); got {describe(value)}.")
 
 
 def describe(value: Any) -> str:
@@ -158,7 +164,7 @@ def in_range(array: np.ndarray, name: str, low: float, high: float, hint: str = 
 def nonempty(array: np.ndarray, name: str) -> None:
     """Raise ValueError if `array` holds no item at all."""
     if array.size == 0 or (array.ndim and len(array) == 0):
-        raise ValueError(f"{name} is empty (shape {array.shape}); expected at least one item.")
+        raise ValueError(f"{name} is empty (shape {array.shape}); it should hold at least one item.")
 
 
 def same_length(**arrays: Any) -> None:
@@ -194,7 +200,7 @@ def text(value: Any, name: str) -> str:
 
 def axes(value: Any, name: str = "ax") -> Any:
     """`value` if it is one Matplotlib Axes; a Figure or an array of Axes gets a hint."""
-    from matplotlib.axes import Axes
+    from matplotlib.axes import Axes  # here, not at the top: the checks load without Matplotlib
     from matplotlib.figure import Figure
 
     if isinstance(value, Axes):
@@ -220,10 +226,6 @@ def load_npz(path: Any, expected: Any, what: str) -> dict[str, np.ndarray]:
     `.npy` or text file under an `.npz` name, an empty, truncated or corrupt archive and a
     missing key each get a sentence naming the file and the arrays `expected`. NumPy's own
     advice to load "unsafely" is never passed on: a course must not suggest it."""
-    import zipfile
-    import zlib
-    from pathlib import Path
-
     file = Path(path).expanduser()
     wanted = f"expected a .npz archive (numpy.savez) holding the arrays {sorted(expected)}"
     if not file.exists():
@@ -263,3 +265,150 @@ def digit(value: Any, name: str) -> int:
     if not 0 <= int(value) <= 9:
         raise ValueError(f"{name} should be a digit 0-9; got {int(value)}.")
     return int(value)
+
+
+# --- Declarative guards: the checks above, named beside a function's arguments ----------------
+#
+#     @accepts(size=Whole(), padding=OneOf("valid", "same", fold_case=True))
+#     def conv_output_size(size, kernel, stride=1, padding="valid"): ...
+#
+# Each spec is a callable (value, name) -> checked value; the function's body receives the
+# checked values (an int for a NumPy integer, a lower-cased option), so it reads like the
+# chapter's cell. Refusals that teach (a window that does not fit) stay in the body.
+
+Spec = Callable[[Any, str], Any]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def accepts(**specs: Spec) -> Callable[[F], F]:
+    """Check the named arguments with their specs before the body runs.
+
+    Only the arguments the caller passed are checked (defaults are the helper's own); the
+    specs are kept on the function as ``__accepts__`` for the tests and the docs."""
+
+    def wrap(function: F) -> F:
+        signature = inspect.signature(function)
+        unknown = sorted(set(specs) - set(signature.parameters))
+        if unknown:
+            raise TypeError(f"{function.__name__} has no argument {', '.join(unknown)} to check.")
+
+        @functools.wraps(function)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)
+            for name, spec in specs.items():
+                if name in bound.arguments:
+                    bound.arguments[name] = spec(bound.arguments[name], name)
+            return function(*bound.args, **bound.kwargs)
+
+        guarded.__accepts__ = specs  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+class _Spec:
+    """A named, printable spec: `check(value, name)` does the work."""
+
+    def __init__(self, check: Callable[..., Any], **options: Any) -> None:
+        self.check, self.options = check, options
+
+    def __call__(self, value: Any, name: str) -> Any:
+        return self.check(value, name, **self.options)
+
+    def __repr__(self) -> str:
+        options = ", ".join(f"{key}={value!r}" for key, value in self.options.items())
+        return f"{type(self).__name__}({options})"
+
+
+class Whole(_Spec):
+    """A whole number (an int, not a bool or float) within [minimum, maximum]."""
+
+    def __init__(self, minimum: int | None = 1, maximum: int | None = None) -> None:
+        super().__init__(whole, minimum=minimum, maximum=maximum)
+
+
+class Number(_Spec):
+    """A finite int or float, optionally > 0 or within [minimum, maximum]."""
+
+    def __init__(self, *, positive: bool = False, minimum: float | None = None, maximum: float | None = None) -> None:
+        super().__init__(number, positive=positive, minimum=minimum, maximum=maximum)
+
+
+def _one_of(value: Any, name: str, options: tuple[str, ...], fold_case: bool) -> str:
+    if fold_case and isinstance(value, str) and value.lower() in options:
+        value = value.lower()
+    return choice(value, name, options)
+
+
+class OneOf(_Spec):
+    """One of the given strings; with `fold_case`, 'Same' is taken as 'same'."""
+
+    def __init__(self, *options: str, fold_case: bool = False) -> None:
+        super().__init__(_one_of, options=options, fold_case=fold_case)
+
+
+class Flag(_Spec):
+    """True or False."""
+
+    def __init__(self) -> None:
+        super().__init__(flag)
+
+
+class Text(_Spec):
+    """A string."""
+
+    def __init__(self) -> None:
+        super().__init__(text)
+
+
+class Digit(_Spec):
+    """A whole number 0-9."""
+
+    def __init__(self) -> None:
+        super().__init__(digit)
+
+
+class Pair(_Spec):
+    """A pair of whole numbers, each at least `minimum`."""
+
+    def __init__(self, minimum: int | None = 0) -> None:
+        super().__init__(pair, minimum=minimum)
+
+
+class Model(_Spec):
+    """A Keras model (the usual mix-ups get their own sentence)."""
+
+    def __init__(self) -> None:
+        super().__init__(model)
+
+
+class RecipeSpec(_Spec):
+    """A `helpers.training.Recipe`."""
+
+    def __init__(self) -> None:
+        super().__init__(recipe)
+
+
+class AxesSpec(_Spec):
+    """One Matplotlib Axes."""
+
+    def __init__(self) -> None:
+        super().__init__(axes)
+
+
+class Array(_Spec):
+    """An array of numbers (a list NumPy can read, not a model, a string or a ragged list)."""
+
+    def __init__(self) -> None:
+        super().__init__(as_array)
+
+
+def _maybe(value: Any, name: str, spec: Spec) -> Any:
+    return None if value is None else spec(value, name)
+
+
+class Maybe(_Spec):
+    """None, or what `spec` accepts."""
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__(_maybe, spec=spec)

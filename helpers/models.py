@@ -5,9 +5,11 @@ Keras is imported inside the functions, so importing `helpers` stays fast.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from helpers import _validate as _v
+from helpers._validate import OneOf, Whole, accepts
 
 if TYPE_CHECKING:
     import keras
@@ -27,39 +29,30 @@ SEED_LAYERS: list[tuple[str, tuple[int, ...], int]] = [
 SEED_PARAMS = 56452
 
 
+@accepts(size=Whole(minimum=None), kernel=Whole(minimum=None), stride=Whole(minimum=None),
+         padding=OneOf("valid", "same", fold_case=True))
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: str = "valid") -> int:
     """Side length after a convolution or pooling window (chapters 1 and 4).
 
-    ``valid``: floor((size - kernel) / stride) + 1; ``same``: ceil(size / stride).
-    """
-    size, kernel, stride = (_v.whole(v, n, minimum=None) for v, n in
-                            ((size, "size"), (kernel, "kernel"), (stride, "stride")))
+    ``valid``: floor((size - kernel) / stride) + 1; ``same``: ceil(size / stride)."""
     if min(size, kernel, stride) < 1:
-        raise ValueError(f"size, kernel and stride must be positive; got {size}, {kernel}, {stride}.")
-    if isinstance(padding, str) and padding.lower() in ("valid", "same") and padding != padding.lower():
-        padding = padding.lower()
-    padding = _v.choice(padding, "padding", ("valid", "same"))
+        raise ValueError(f"size, kernel and stride should be positive; got {size}, {kernel}, {stride}.")
     if padding == "same":
-        return -(-size // stride)
+        return math.ceil(size / stride)
     if kernel > size:
         raise ValueError(f"a {kernel}-wide window does not fit in {size} pixels without padding.")
     return (size - kernel) // stride + 1
 
 
+@accepts(kernel=Whole(), in_channels=Whole(), filters=Whole())
 def conv_params(kernel: int, in_channels: int, filters: int) -> int:
-    """Weights plus biases of a Conv2D layer with square kernels (chapter 4).
-
-    Every argument is a whole number of at least 1: (3 * 3 * 1 + 1) * 25 = 250."""
-    kernel, in_channels, filters = (_v.whole(v, n) for v, n in
-                                    ((kernel, "kernel"), (in_channels, "in_channels"), (filters, "filters")))
+    """Weights plus biases of a Conv2D layer with square kernels (chapter 4): (3 * 3 * 1 + 1) * 25 = 250."""
     return (kernel * kernel * in_channels + 1) * filters
 
 
+@accepts(inputs=Whole(), units=Whole())
 def dense_params(inputs: int, units: int) -> int:
-    """Weights plus biases of a Dense layer (chapter 4): (64 + 1) * 10 = 650.
-
-    Both arguments are whole numbers of at least 1."""
-    inputs, units = _v.whole(inputs, "inputs"), _v.whole(units, "units")
+    """Weights plus biases of a Dense layer (chapter 4): (64 + 1) * 10 = 650."""
     return (inputs + 1) * units
 
 

@@ -57,7 +57,7 @@ def test_save_trained_writes_both_or_neither(tmp_path):
     ("call", "said"),
     [(lambda m: t.save_trained((m, {}), {"loss": [1.0]}, t.SEED_RECIPE), "unpack it: model, history"),
      (lambda m: t.train_or_load("seed_cnn"), "its name 'seed_cnn'"),
-     (lambda m: t.load_trained(None), "expected a Recipe")],
+     (lambda m: t.load_trained(None), "should be a Recipe")],
 )
 def test_mixups_get_a_sentence(call, said):
     with pytest.raises(TypeError, match=said):
