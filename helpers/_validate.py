@@ -412,3 +412,102 @@ class Maybe(_Spec):
 
     def __init__(self, spec: Spec) -> None:
         super().__init__(_maybe, spec=spec)
+
+
+# --- issue-25c: digits and canvas ---
+
+
+def generator(value: Any, name: str = "rng") -> np.random.Generator:
+    """`value` if it is a NumPy Generator; a seed (the usual mix-up) or None is a TypeError."""
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"{name} should be a NumPy Generator, np.random.default_rng(seed); got {describe(value)}.")
+    return value
+
+
+class Generator(_Spec):
+    """A NumPy random Generator, as np.random.default_rng(seed) gives."""
+
+    def __init__(self) -> None:
+        super().__init__(generator)
+
+
+def path_name(value: Any, name: str, what: str) -> Path:
+    """`value` as a Path if it is a str or a path; anything else is a TypeError naming `what`."""
+    if not isinstance(value, str) and not hasattr(value, "__fspath__"):  # a str or an os.PathLike
+        raise TypeError(f"{name} should be {what} (a str or Path); got {describe(value)}.")
+    return Path(value)
+
+
+class PathName(_Spec):
+    """A file or folder name, a str or a Path (given as a Path); `what` says which is meant."""
+
+    def __init__(self, what: str = "a folder or file name") -> None:
+        super().__init__(path_name, what=what)
+
+
+def gray_image(value: Any, name: str) -> np.ndarray:
+    """`value` as float32 if it is one non-empty 2-D grey image of floats in [0, 1]."""
+    image = as_array(value, name)
+    if image.ndim != 2 or image.size == 0:
+        raise ValueError(f"{name} should be a non-empty 2-D grey image (H, W); got shape {image.shape}.")
+    if not np.issubdtype(image.dtype, np.floating):
+        hint = " Run load_grayscale first, which scales uint8 pixels to [0, 1]." if image.dtype == np.uint8 else ""
+        raise ValueError(f"{name} should hold floats in [0, 1]; got dtype {image.dtype}.{hint}")
+    finite(image, name)
+    if image.min() < 0 or image.max() > 1:
+        raise ValueError(f"{name} should be in [0, 1]; got values from {image.min():g} to {image.max():g}.")
+    return image.astype(np.float32)
+
+
+class GrayImage(_Spec):
+    """One grey picture (H, W) of floats in [0, 1], given as float32."""
+
+    def __init__(self) -> None:
+        super().__init__(gray_image)
+
+
+def ink_image(value: Any, name: str) -> np.ndarray:
+    """`value` as float64 if it is one non-empty 2-D image of ink brightness, 0 or more (bools too)."""
+    image = as_array(value, name)
+    if image.ndim != 2 or image.size == 0:
+        raise ValueError(f"{name} should be a non-empty 2-D image (H, W); got shape {image.shape}.")
+    image = image.astype(np.float64) if image.dtype == np.bool_ else image
+    finite(image, name)
+    if image.min() < 0:
+        raise ValueError(f"{name} should hold ink brightness, 0 or more; got a minimum of {image.min():g}.")
+    return image.astype(np.float64)
+
+
+class InkImage(_Spec):
+    """One 2-D image of ink brightness, 0 or more, given as float64."""
+
+    def __init__(self) -> None:
+        super().__init__(ink_image)
+
+
+def point(value: Any, name: str) -> tuple[float, float]:
+    """`value` as a (row, column) pair of finite floats, such as (14.0, 14.0)."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name} should be a (row, column) pair such as (14.0, 14.0); got {describe(value)}.")
+    return number(value[0], f"{name}[0]"), number(value[1], f"{name}[1]")
+
+
+class Point(_Spec):
+    """A (row, column) pair of numbers."""
+
+    def __init__(self) -> None:
+        super().__init__(point)
+
+
+def element_id(value: Any, name: str) -> str:
+    """`value` if it is a string of letters, digits and '-' (safe as an HTML id and in CSS)."""
+    if not text(value, name).replace("-", "").isalnum():
+        raise ValueError(f"{name} should hold only letters, digits and '-'; got {value!r}.")
+    return value
+
+
+class ElementId(_Spec):
+    """An HTML element id: letters, digits and '-'."""
+
+    def __init__(self) -> None:
+        super().__init__(element_id)

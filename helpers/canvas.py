@@ -18,7 +18,8 @@ from what it sends to the model's answer.
   file then goes through the same preprocessing as any picture (chapter 9, "Your own digit").
 
 The drawing area's pen and the dot rule are those of the book's draw-a-digit page
-(`_static/digit-widget.js`).
+(`_static/digit-widget.js`); its script and style are package data,
+`helpers/_build/drawing_area.js` and `drawing_area.css`.
 """
 
 from __future__ import annotations
@@ -28,13 +29,17 @@ import binascii
 import io
 import json
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
+from string import Template
 from typing import Any
 
 import numpy as np
 
+from helpers._validate import ElementId, Model, PathName, Text, accepts
 from helpers.digits import ink_box, ink_on_black, load_grayscale, preprocess_digit
 
 #: Name under which `register_in_colab` registers `read_drawing` for the drawing area.
@@ -163,11 +168,7 @@ def drawing_to_gray(payload: str | Sequence[Any] | np.ndarray) -> np.ndarray:
     )
 
 
-def _check_model(model: Any) -> None:
-    if not callable(getattr(model, "predict", None)):
-        raise TypeError(f"expected a trained Keras model (with a predict method); got {type(model).__name__}.")
-
-
+@accepts(model=Model())
 def read_drawing(payload: str | Sequence[Any] | np.ndarray, model: Any) -> Reading:
     """What `model` reads in a drawing: a `Reading` (chapter 9).
 
@@ -177,7 +178,6 @@ def read_drawing(payload: str | Sequence[Any] | np.ndarray, model: Any) -> Readi
     square a tenth of the drawing's side (a dot), gets a message and no prediction.
     Raises TypeError or ValueError for a bad payload or model.
     """
-    _check_model(model)
     gray = drawing_to_gray(payload)
     try:
         ink, _ = ink_on_black(gray)
@@ -197,17 +197,16 @@ def read_drawing(payload: str | Sequence[Any] | np.ndarray, model: Any) -> Readi
     return Reading(message, digit, probabilities[0], pixels)
 
 
-def file_to_data_url(path: Any) -> str:
+@accepts(path=PathName("the path of a PNG or JPEG file"))
+def file_to_data_url(path: str | os.PathLike) -> str:
     """A PNG or JPEG file as a data URL, the form the drawing area sends (chapter 9)."""
-    from pathlib import Path
-
-    path = Path(path)
     kind = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}.get(path.suffix.lower())
     if kind is None or not path.is_file():
-        raise ValueError(f"expected the path of a PNG or JPEG file; got {str(path)!r}.")
+        raise ValueError(f"path should be an existing PNG or JPEG file (.png, .jpg or .jpeg); got {str(path)!r}.")
     return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+@accepts(model=Model(), name=Text())
 def register_in_colab(model: Any, name: str = CALLBACK_NAME) -> bool:
     """In Colab, let the drawing area call `read_drawing(payload, model)` in this kernel.
 
@@ -215,7 +214,6 @@ def register_in_colab(model: Any, name: str = CALLBACK_NAME) -> bool:
     its error message back instead of a guess. Returns True in Colab, False elsewhere (where
     it does nothing). Chapter 9.
     """
-    _check_model(model)
     try:
         from google.colab import output
     except ImportError:
@@ -245,94 +243,12 @@ class DrawingArea:
         return f"DrawingArea({CANVAS_SIDE} x {CANVAS_SIDE} pixels; shown where a notebook runs HTML and JavaScript)"
 
 
-_STYLE = """
-#{id} {{ margin: 0.5rem 0 1rem; color: inherit; }}
-#{id} canvas.cb-pad {{ display: block; width: {side}px; height: {side}px; max-width: 100%;
-  background: #ffffff; border: 2px solid #767676; border-radius: 4px; cursor: crosshair;
-  touch-action: none; user-select: none; -webkit-user-select: none; -webkit-touch-callout: none; }}
-#{id} .cb-row {{ display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.5rem 0; }}
-#{id} button {{ font: inherit; padding: 0.25rem 0.7rem; color: #111111; background: #f2f2f2;
-  border: 1px solid #767676; border-radius: 4px; cursor: pointer; }}
-#{id} button:focus-visible {{ outline: 3px solid #0b6bcb; outline-offset: 2px; }}
-#{id} canvas.cb-seen {{ width: 84px; height: 84px; image-rendering: pixelated; border: 1px solid #767676; }}
-#{id} .cb-status {{ margin: 0; font-weight: 600; min-height: 1.5em; }}
-#{id} .cb-probs {{ margin: 0; font-variant-numeric: tabular-nums; }}
-"""
-
-_SCRIPT = """
-(function () {
-  var root = document.getElementById(%(id)s), name = %(callback)s, side = %(side)d, penWidth = %(pen)d;
-  var pad = root.querySelector(".cb-pad"), ctx = pad.getContext("2d", { willReadFrequently: true });
-  var seen = root.querySelector(".cb-seen"), status = root.querySelector(".cb-status");
-  var probs = root.querySelector(".cb-probs"), drawing = null, token = 0;
-  var colab = window.google && google.colab && google.colab.kernel && google.colab.kernel.invokeFunction;
-  function say(text) { status.textContent = text; }
-  function clear() {
-    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, side, side);
-    ctx.fillStyle = ctx.strokeStyle = "#111111"; ctx.lineWidth = penWidth;
-    ctx.lineCap = ctx.lineJoin = "round";
-    seen.hidden = true; probs.textContent = ""; token++;
-    say(colab ? "Draw one digit, 0 to 9: the model in this notebook reads it when you lift the pen."
-              : "No Python kernel answers this drawing area here (in Colab one does). To have your digit " +
-                "read, draw it, press Download PNG, put the file in the folder my_digits next to the " +
-                "notebook and run the cell that reads that folder.");
-  }
-  function show(answer) {
-    say(answer.message);
-    var view = seen.getContext("2d"), img = view.createImageData(28, 28);
-    for (var p = 0; p < 784; p++) {
-      var v = answer.pixels ? Math.round(255 * (1 - answer.pixels[p])) : 255;
-      img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v; img.data[4 * p + 3] = 255;
-    }
-    view.putImageData(img, 0, 0);
-    seen.hidden = !answer.pixels;
-    probs.textContent = answer.probabilities ? answer.probabilities.map(function (q, d) {
-      return d + ": " + (100 * q).toFixed(1) + " %%";
-    }).join(", ") : "";
-  }
-  function send() {
-    if (!colab) return;
-    var mine = ++token;
-    say("Reading...");
-    google.colab.kernel.invokeFunction(name, [pad.toDataURL("image/png")], {}).then(function (result) {
-      if (mine === token) show(result.data["application/json"]);
-    }, function (error) { if (mine === token) say("The kernel could not read the drawing: " + error); });
-  }
-  function point(e) {
-    var r = pad.getBoundingClientRect();
-    return [(e.clientX - r.left) * side / r.width, (e.clientY - r.top) * side / r.height];
-  }
-  pad.addEventListener("pointerdown", function (e) {
-    if (drawing || e.button !== 0) return;  // one pointer at a time: a resting palm does not draw
-    e.preventDefault();
-    try { pad.setPointerCapture(e.pointerId); } catch (err) { /* the pointer is already gone */ }
-    drawing = { id: e.pointerId, last: point(e) };
-    ctx.beginPath(); ctx.arc(drawing.last[0], drawing.last[1], penWidth / 2, 0, 2 * Math.PI); ctx.fill();
-  });
-  pad.addEventListener("pointermove", function (e) {
-    if (!drawing || e.pointerId !== drawing.id) return;
-    var events = (e.getCoalescedEvents && e.getCoalescedEvents().length) ? e.getCoalescedEvents() : [e];
-    ctx.beginPath(); ctx.moveTo(drawing.last[0], drawing.last[1]);
-    events.forEach(function (ev) { drawing.last = point(ev); ctx.lineTo(drawing.last[0], drawing.last[1]); });
-    ctx.stroke();
-  });
-  function end(e) {
-    if (!drawing || e.pointerId !== drawing.id) return;
-    drawing = null;
-    send();
-  }
-  ["pointerup", "pointercancel", "lostpointercapture"].forEach(function (t) { pad.addEventListener(t, end); });
-  root.querySelector(".cb-clear").addEventListener("click", clear);
-  root.querySelector(".cb-download").addEventListener("click", function () {
-    var link = document.createElement("a");
-    link.href = pad.toDataURL("image/png"); link.download = "drawing.png";
-    document.body.appendChild(link); link.click(); link.remove();
-  });
-  clear();
-})();
-"""
+def _package_text(name: str) -> str:
+    """The text of one of the drawing area's files, shipped in the package (helpers/_build)."""
+    return resources.files("helpers._build").joinpath(name).read_text(encoding="utf-8")
 
 
+@accepts(callback=Text(), element_id=ElementId())
 def drawing_area(callback: str = CALLBACK_NAME, element_id: str = "cnn-book-drawing-area") -> DrawingArea:
     """The drawing area, for a notebook to show (the last line of a cell): chapter 9.
 
@@ -343,11 +259,10 @@ def drawing_area(callback: str = CALLBACK_NAME, element_id: str = "cnn-book-draw
     the status line says that no kernel answers and how to use the PNG instead.
     `element_id` must be unique on the page (one drawing area per notebook by default).
     """
-    if not element_id.replace("-", "").isalnum():
-        raise ValueError(f"element_id should hold only letters, digits and '-'; got {element_id!r}.")
-    style = _STYLE.format(id=element_id, side=CANVAS_SIDE)
-    script = _SCRIPT % {"id": json.dumps(element_id), "callback": json.dumps(callback),
-                        "side": CANVAS_SIDE, "pen": PEN_WIDTH}
+    style = Template(_package_text("drawing_area.css")).substitute(id=element_id, side=CANVAS_SIDE)
+    start = (f"cnnBookDrawingArea(document.getElementById({json.dumps(element_id)}), {json.dumps(callback)}, "
+             f"{CANVAS_SIDE}, {PEN_WIDTH});")
+    script = _package_text("drawing_area.js") + start
     html = f"""<div id="{element_id}" class="cnn-book-drawing-area">
 <style>{style}</style>
 <canvas class="cb-pad" width="{CANVAS_SIDE}" height="{CANVAS_SIDE}" role="img"

@@ -1,5 +1,6 @@
-"""Bad inputs to helpers.digits: damaged picture files, NaN pixels named by index, counts
-that are not whole, a per_digit that would overwrite the sample files (issue 17)."""
+"""Bad inputs to helpers.digits and to the drawing of its sample digits (helpers._build.samples):
+damaged picture files, NaN pixels named by index, counts that are not whole, a per_digit that
+would overwrite the sample files (issue 17)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from bad_inputs import expect
 
 from helpers import digits as d
+from helpers._build import samples
 
 GRAY = np.zeros((40, 40), np.float32)
 GRAY[10:30, 18:22] = 1.0
@@ -44,12 +46,12 @@ CASES = [
     ("crop empty", lambda: d.crop_to_ink(np.zeros((0, 5), np.float32)), ValueError, r"non-empty 2-D"),
     ("crop blank", lambda: d.crop_to_ink(np.zeros((9, 9), np.float32)), ValueError, r"no ink found"),
     ("fit box fraction", lambda: d.fit_in_box(GRAY, box=20.5), TypeError, r"box should be a whole number"),
-    ("fit box zero", lambda: d.fit_in_box(GRAY, box=0), ValueError, r"must be positive"),
+    ("fit box zero", lambda: d.fit_in_box(GRAY, box=0), ValueError, r"box should be at least 1; got 0"),
     ("fit range", lambda: d.fit_in_box(GRAY * 2), ValueError, r"in \[0, 1\]; got values from 0 to 2"),
     ("fit box huge", lambda: d.fit_in_box(GRAY, box=10**6), ValueError, r"box should be at most 1024"),
     ("center size huge", lambda: d.center_by_mass(GRAY[:20, :20], size=10**6), ValueError, r"size should be at most"),
     ("box_size string", lambda: d.box_size("10", 5), TypeError, r"height should be a whole number"),
-    ("box_size negative", lambda: d.box_size(10, -5), ValueError, r"must be positive"),
+    ("box_size negative", lambda: d.box_size(10, -5), ValueError, r"width should be at least 1; got -5"),
     ("box_size None", lambda: d.box_size(10, 5, box=None), TypeError, r"box should be a whole number"),
     ("mass NaN", lambda: d.center_of_mass(NAN_GRAY), ValueError, r"image contains NaN at index \(3, 14\)"),
     ("mass negative", lambda: d.center_of_mass(GRAY - 0.5), ValueError, r"0 or more"),
@@ -66,17 +68,17 @@ CASES = [
     ("plot stages NaN", lambda: d.plot_stages({"a": NAN_GRAY}, [None]), ValueError, r"stage 'a' contains NaN"),
     ("plot stages not axes", lambda: d.plot_stages({"a": GRAY}, ["ax"]), TypeError, r"each of axes should be a Matplotlib"),
     ("plot stages count", lambda: d.plot_stages({"a": GRAY, "b": GRAY}, [None]), ValueError, r"one Axes per stage"),
-    ("strokes 10", lambda: d.digit_strokes(10), ValueError, r"digit should be a digit 0-9; got 10"),
-    ("strokes string", lambda: d.digit_strokes("7"), TypeError, r"digit 0-9 \(an int\)"),
-    ("strokes float", lambda: d.digit_strokes(7.0), TypeError, r"digit 0-9 \(an int\)"),
-    ("draw seed for rng", lambda: d.draw_digit(3, 40, 40, 0), TypeError, r"np\.random\.default_rng"),
-    ("draw height fraction", lambda: d.draw_digit(3, 40.5, 40, RNG), TypeError, r"height should be a whole"),
-    ("draw tiny", lambda: d.draw_digit(3, 4, 40, RNG), ValueError, r"at least 8"),
-    ("draw huge", lambda: d.draw_digit(3, 10**5, 10**5, RNG), ValueError, r"at most 40,000,000 pixels"),
-    ("draw pen negative", lambda: d.draw_digit(3, 40, 40, RNG, pen=-0.1), ValueError, r"greater than 0"),
-    ("render style", lambda: d.render_sample(3, "crayon", RNG), ValueError, r"style should be one of 'paper'"),
-    ("render digit", lambda: d.render_sample(12, "paper", RNG), ValueError, r"digit 0-9; got 12"),
-    ("render rng", lambda: d.render_sample(3, "paper", None), TypeError, r"rng should be a NumPy Generator"),
+    ("strokes 10", lambda: samples.digit_strokes(10), ValueError, r"digit should be a digit 0-9; got 10"),
+    ("strokes string", lambda: samples.digit_strokes("7"), TypeError, r"digit 0-9 \(an int\)"),
+    ("strokes float", lambda: samples.digit_strokes(7.0), TypeError, r"digit 0-9 \(an int\)"),
+    ("draw seed for rng", lambda: samples.draw_digit(3, 40, 40, 0), TypeError, r"np\.random\.default_rng"),
+    ("draw height fraction", lambda: samples.draw_digit(3, 40.5, 40, RNG), TypeError, r"height should be a whole"),
+    ("draw tiny", lambda: samples.draw_digit(3, 4, 40, RNG), ValueError, r"height should be at least 8; got 4"),
+    ("draw huge", lambda: samples.draw_digit(3, 10**5, 10**5, RNG), ValueError, r"at most 40,000,000 pixels"),
+    ("draw pen negative", lambda: samples.draw_digit(3, 40, 40, RNG, pen=-0.1), ValueError, r"greater than 0"),
+    ("render style", lambda: samples.render_sample(3, "crayon", RNG), ValueError, r"style should be one of 'paper'"),
+    ("render digit", lambda: samples.render_sample(12, "paper", RNG), ValueError, r"digit 0-9; got 12"),
+    ("render rng", lambda: samples.render_sample(3, "paper", None), TypeError, r"rng should be a NumPy Generator"),
 ]
 
 
@@ -134,19 +136,19 @@ def test_bad_picture_files_are_named(tmp_path, name, content, said):
 )
 def test_make_sample_digits_refuses_before_writing(tmp_path, kwargs, kind, said):
     folder = tmp_path / "own"
-    expect(lambda: d.make_sample_digits(folder, **kwargs), kind, said)
+    expect(lambda: samples.make_sample_digits(folder, **kwargs), kind, said)
     assert not folder.exists()
 
 
 def test_make_sample_digits_folder_mixups(tmp_path):
     (tmp_path / "file").write_text("x")
-    expect(lambda: d.make_sample_digits(tmp_path / "file"), ValueError, r"is a file; expected a folder")
-    expect(lambda: d.make_sample_digits(None), TypeError, r"folder should be a folder name")
+    expect(lambda: samples.make_sample_digits(tmp_path / "file"), ValueError, r"is a file; expected a folder")
+    expect(lambda: samples.make_sample_digits(None), TypeError, r"folder should be a folder name")
     expect(lambda: d.sample_digit_paths(3), TypeError, r"folder should be a folder name")
 
 
 def test_good_inputs_still_work(tmp_path):
-    paths = d.make_sample_digits(tmp_path, per_digit=6)
+    paths = samples.make_sample_digits(tmp_path, per_digit=6)
     assert len(paths) == 60 == len({p.name for p in paths}) == len(list(tmp_path.iterdir()))
     digit = d.preprocess_digit(paths[0], for_model=True)
     assert digit.shape == (1, 28, 28, 1) and np.isfinite(digit).all()

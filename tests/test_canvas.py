@@ -35,7 +35,11 @@ SAMPLES = Path(__file__).resolve().parents[1] / "chapters" / "own_digits"
 
 
 class LinearModel:
-    """Softmax of a fixed random linear map of the 784 pixels; records what it was given."""
+    """Softmax of a fixed random linear map of the 784 pixels; records what it was given.
+
+    Like a Keras model it has `layers` and `predict`, which is what `read_drawing` checks."""
+
+    layers = ()
 
     def __init__(self, seed: int = 0) -> None:
         self.weights = np.random.default_rng(seed).normal(size=(784, 10)).astype(np.float32)
@@ -185,8 +189,17 @@ def test_a_huge_picture_is_refused_before_it_is_decoded(model):
 
 def test_a_bad_model_gets_a_clear_error():
     payload = data_url(canvas_picture(SEVEN))
-    with pytest.raises(TypeError, match="trained Keras model"):
+    with pytest.raises(TypeError, match=r"model should be a Keras model; got the string 'model'"):
         read_drawing(payload, "model")
+    with pytest.raises(TypeError, match=r"model should be a Keras model; got the \(model, history\) tuple"):
+        read_drawing(payload, (LinearModel(), {"loss": [1.0]}))
+
+    class NoLayers:  # what the old check let through: anything with a predict method
+        def predict(self, x, verbose="auto"):
+            return np.full((1, 10), 0.1)
+
+    with pytest.raises(TypeError, match=r"model should be a Keras model; got NoLayers"):
+        read_drawing(payload, NoLayers())
 
     class FiveClasses(LinearModel):
         def predict(self, x, verbose="auto"):
@@ -199,14 +212,16 @@ def test_a_bad_model_gets_a_clear_error():
 def test_file_to_data_url_refuses_what_is_not_a_picture(tmp_path):
     (tmp_path / "digit.txt").write_text("7")
     for path in (tmp_path / "digit.txt", tmp_path / "missing.png"):
-        with pytest.raises(ValueError, match="PNG or JPEG file"):
+        with pytest.raises(ValueError, match="path should be an existing PNG or JPEG file"):
             file_to_data_url(path)
+    with pytest.raises(TypeError, match=r"path should be the path of a PNG or JPEG file \(a str or Path\); got None"):
+        file_to_data_url(None)
 
 
 def test_outside_colab_nothing_is_registered(model):
     assert "google.colab" not in sys.modules
     assert register_in_colab(model) is False
-    with pytest.raises(TypeError, match="trained Keras model"):
+    with pytest.raises(TypeError, match=r"model should be a Keras model; got None"):
         register_in_colab(None)
 
 
@@ -232,5 +247,9 @@ def test_the_drawing_area_is_self_contained_and_labelled():
     assert f'"{CALLBACK_NAME}"' in html and "google.colab.kernel.invokeFunction" in html
     assert "src=" not in html and "http" not in html  # nothing loaded from anywhere
     assert drawing_area()._repr_html_() == html  # the same every time (stable outputs)
-    with pytest.raises(ValueError, match="element_id"):
+    with pytest.raises(ValueError, match="element_id should hold only letters, digits and '-'"):
         drawing_area(element_id='x"><script>')
+    with pytest.raises(TypeError, match="element_id should be a string; got None"):
+        drawing_area(element_id=None)
+    with pytest.raises(TypeError, match="callback should be a string; got int 3"):
+        drawing_area(callback=3)

@@ -1,5 +1,8 @@
 """A trained network as plain numbers, for the draw-a-digit page (after chapter 9).
 
+Build machinery, run by the book build (`_ext/digit_widget.py`) as
+``python -m helpers._build.export MODELS_DIR OUT_DIR [SAMPLES_DIR]``; not part of a chapter.
+
 The page runs the network in the reader's browser with a few dozen lines of JavaScript
 (`_static/digit-widget.js`), so it needs the weights in a form any program can read, not
 Keras's own file format. `export_model` writes two files per network:
@@ -43,6 +46,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from helpers import _validate as _v
+from helpers.data import load_mnist, prepare_images
+from helpers.digits import IMAGE_SUFFIXES, label_from_name
+from helpers.inspection import gradient_mask
+from helpers.training import IMPROVED_RECIPE, SEED_RECIPE, load_trained
 
 if TYPE_CHECKING:
     import keras
@@ -342,8 +349,6 @@ def forward(header: dict[str, Any], arrays: dict[str, np.ndarray], image: np.nda
 
 def sample_entries(samples_dir: str | os.PathLike, out_dir: str | os.PathLike) -> list[dict[str, Any]]:
     """Copy the shipped sample digits (``N_style.ext``) to `out_dir`; list {file, label}."""
-    from helpers.digits import IMAGE_SUFFIXES, label_from_name
-
     entries = []
     _check_path(samples_dir, "samples_dir")
     out_dir = Path(_check_path(out_dir, "out_dir"))
@@ -368,8 +373,6 @@ def export_trained(
     "samples": [{"file", "label"}], "missing": [recipe names not found]} and returns it.
     With no trained model the manifest lists no network, and the page says so.
     """
-    from helpers.training import IMPROVED_RECIPE, SEED_RECIPE, load_trained
-
     _check_path(models_folder, "models_folder")
     out_dir = Path(_check_path(out_dir, "out_dir"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -398,8 +401,6 @@ MASK_IMAGES = 1024
 
 def _mask_images() -> np.ndarray:
     """The first MASK_IMAGES test digits scaled to [0, 1], or an empty array without MNIST."""
-    from helpers.data import load_mnist, prepare_images
-
     try:
         (_, _), (x_test, _) = load_mnist()
     except Exception:  # noqa: BLE001 - no MNIST here: the page goes without the band
@@ -415,8 +416,6 @@ def input_seen(model: keras.Model, images: np.ndarray) -> dict[str, Any]:
     a pixel is seen when the gradient of the class scores with respect to it is not zero for
     at least one of `images` (float32 (n, 28, 28, 1) in [0, 1]).
     """
-    from helpers.inspection import gradient_mask
-
     mask = gradient_mask(model, images)
     return {"rows": ["".join("1" if v else "0" for v in row) for row in mask], "images": int(len(images)),
             "method": "helpers.inspection.gradient_mask over the first MNIST test digits (chapter 8)"}
@@ -430,7 +429,7 @@ def _check_path(value: Any, name: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.export MODELS_DIR OUT_DIR [SAMPLES_DIR]``: what the book build runs."""
+    """``python -m helpers._build.export MODELS_DIR OUT_DIR [SAMPLES_DIR]``: what the book build runs."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Export the trained networks for the draw-a-digit page.")
