@@ -60,7 +60,7 @@ DOT_MESSAGE = "That is only a dot: draw a whole digit that fills most of the are
 
 @dataclass(frozen=True)
 class Reading:
-    """What the model made of a drawing (`read_drawing`).
+    """What the model made of a drawing (`read_drawing`, chapter 9).
 
     `message` is a sentence for the reader. For a digit, `digit` is the model's answer (0-9),
     `probabilities` its ten probabilities (float32, shape (10,)) and `pixels` the 28x28 image
@@ -163,7 +163,7 @@ def drawing_to_gray(payload: str | Sequence[Any] | np.ndarray) -> np.ndarray:
     if isinstance(payload, (list, tuple, np.ndarray)):
         return _gray_from_values(payload)
     raise TypeError(
-        "expected the drawing as a data URL string ('data:image/png;base64,...') or a list of "
+        "payload should be the drawing as a data URL string ('data:image/png;base64,...') or a list of "
         f"0-255 grey values; got {type(payload).__name__}."
     )
 
@@ -208,11 +208,11 @@ def file_to_data_url(path: str | os.PathLike) -> str:
 
 @accepts(model=Model(), name=Text())
 def register_in_colab(model: Any, name: str = CALLBACK_NAME) -> bool:
-    """In Colab, let the drawing area call `read_drawing(payload, model)` in this kernel.
+    """In Colab, let the drawing area call `read_drawing(payload, model)` in this kernel (chapter 9).
 
     Registers a callback with `google.colab.output.register_callback`; a bad payload gets
     its error message back instead of a guess. Returns True in Colab, False elsewhere (where
-    it does nothing). Chapter 9.
+    it does nothing).
     """
     try:
         from google.colab import output

@@ -81,7 +81,7 @@ def _gray_from_array(array: np.ndarray) -> np.ndarray:
         if array.ndim in (3, 4) and array.shape[0] in (1, 3, 4):
             hint = " Channels go last, (H, W, 3); for a batch of one, take image[0]."
         raise ValueError(
-            "expected one image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); "
+            "the image should be one image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); "
             f"got shape {array.shape}.{hint}"
         )
     _check_side(array.shape[0], array.shape[1], source="the image")
@@ -174,7 +174,7 @@ def _shrink(gray: np.ndarray, longest: int = WORK_SIDE) -> np.ndarray:
 
 
 def load_grayscale(image: str | os.PathLike | np.ndarray | Any) -> np.ndarray:
-    """Step 1: a picture of a digit as a grey float32 array (H, W) in [0, 1] (0 is black).
+    """Step 1 (chapter 9): a picture of a digit as a grey float32 array (H, W) in [0, 1], 0 black.
 
     `image` is a file path (PNG, JPEG, ...; read with Pillow, EXIF rotation applied), a
     NumPy array ((H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 0-255, float 0-1 or
@@ -183,7 +183,6 @@ def load_grayscale(image: str | os.PathLike | np.ndarray | Any) -> np.ndarray:
     side exceeds 1024 pixels are shrunk to 1024 first (the result is 28x28 anyway).
     Raises ValueError for anything else: a missing or non-image file, an empty array, a
     side under 8 pixels, more than 40 megapixels, NaN, or values out of range.
-    Introduced in chapter 9.
     """
     if isinstance(image, (str, os.PathLike)):
         gray = _gray_from_pil(_open_image_file(Path(image)))
@@ -194,7 +193,7 @@ def load_grayscale(image: str | os.PathLike | np.ndarray | Any) -> np.ndarray:
         gray = _gray_from_pil(image)
     else:
         raise ValueError(
-            "expected a file path, a NumPy array or a Pillow image of a digit; "
+            "image should be a file path, a NumPy array or a Pillow image of a digit; "
             f"got {type(image).__name__}."
         )
     return _shrink(gray)
@@ -212,13 +211,13 @@ def background_level(gray: np.ndarray) -> float:
 
 @accepts(gray=GrayImage())
 def ink_on_black(gray: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Step 2: make the ink white (1) on a black (0) background, like MNIST.
+    """Step 2 (chapter 9): make the ink white (1) on a black (0) background, like MNIST.
 
     `gray` is float (H, W) in [0, 1]. If the background (`background_level`) is light, the
     image is inverted. Then the background level is subtracted and the contrast stretched
     so the strongest ink is 1; what stays under 0.25 of that (paper texture, noise, uneven
     light) becomes 0. Returns (ink, inverted). Raises ValueError when no ink stands out:
-    a blank page, an all-white or all-black image. Introduced in chapter 9.
+    a blank page, an all-white or all-black image.
     """
     background = background_level(gray)
     inverted = background > 0.5
@@ -238,10 +237,10 @@ def ink_on_black(gray: np.ndarray) -> tuple[np.ndarray, bool]:
 
 @accepts(ink=GrayImage())
 def ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
-    """The ink's bounding box (top, bottom, left, right), bottom and right exclusive.
+    """The ink's bounding box (top, bottom, left, right), bottom and right exclusive (chapter 9).
 
     Specks of a single pixel are ignored (a 3x3 median filter runs first, unless that
-    would erase every stroke). Raises ValueError if there is no ink. Chapter 9.
+    would erase every stroke). Raises ValueError if there is no ink.
     """
     from PIL import Image, ImageFilter
 
@@ -272,11 +271,11 @@ def box_size(height: int, width: int, box: int = MNIST_BOX) -> tuple[int, int]:
 
 @accepts(crop=GrayImage(), box=Whole(maximum=WORK_SIDE))
 def fit_in_box(crop: np.ndarray, box: int = MNIST_BOX) -> np.ndarray:
-    """Step 4: scale the ink crop so its longer side is `box` pixels (20 for MNIST).
+    """Step 4 (chapter 9): scale the ink crop so its longer side is `box` pixels (20 for MNIST).
 
     Keeps the aspect ratio (a "1" stays thin); bilinear resampling with anti-aliasing gives
     the soft grey edges MNIST's digits have. The result is stretched so its strongest pixel
-    is 1. Returns float32 (h, w) with max(h, w) == box. Introduced in chapter 9.
+    is 1. Returns float32 (h, w) with max(h, w) == box.
     """
     from PIL import Image
 
@@ -292,9 +291,9 @@ def fit_in_box(crop: np.ndarray, box: int = MNIST_BOX) -> np.ndarray:
 
 @accepts(image=InkImage())
 def center_of_mass(image: np.ndarray) -> tuple[float, float]:
-    """(row, column) of the ink's centre of mass: pixel indices weighted by brightness.
+    """(row, column) of the ink's centre of mass, pixel indices weighted by brightness (chapter 9).
 
-    Chapter 9. Raises ValueError for an image without ink.
+    Raises ValueError for an image without ink.
     """
     total = image.sum()
     if total <= 0:
@@ -307,11 +306,11 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float]:
 def center_by_mass(
     boxed: np.ndarray, size: int = MNIST_SIZE, center: tuple[float, float] = MNIST_CENTER
 ) -> np.ndarray:
-    """Step 5: place the boxed digit in a `size` x `size` black field, centred by mass.
+    """Step 5 (chapter 9): place the boxed digit in a `size` x `size` black field, centred by mass.
 
     The digit is shifted by whole pixels so that its centre of mass lands as close to
     `center` as possible without any ink leaving the field. Returns float32 (28, 28) in
-    [0, 1]. Introduced in chapter 9.
+    [0, 1].
     """
     height, width = boxed.shape
     if height > size or width > size:
@@ -325,9 +324,9 @@ def center_by_mass(
 
 
 def preprocess_stages(image: str | os.PathLike | np.ndarray | Any) -> dict[str, np.ndarray]:
-    """Every stage of `preprocess_digit`, in order, as a dict {stage name: 2-D float image}.
+    """Every stage of `preprocess_digit`, in order, as a dict {stage name: 2-D float image} (chapter 9).
 
-    Keys: "grayscale", "ink only", "cropped", "20x20 box", "centred 28x28". Chapter 9.
+    Keys: "grayscale", "ink only", "cropped", "20x20 box", "centred 28x28".
     """
     gray = load_grayscale(image)
     ink, _ = ink_on_black(gray)
@@ -344,20 +343,19 @@ def preprocess_stages(image: str | os.PathLike | np.ndarray | Any) -> dict[str, 
 
 @accepts(for_model=Flag())
 def preprocess_digit(image: str | os.PathLike | np.ndarray | Any, *, for_model: bool = False) -> np.ndarray:
-    """A picture of one digit as MNIST would have it: float32 (28, 28) in [0, 1].
+    """A picture of one digit as MNIST would have it, float32 (28, 28) in [0, 1] (chapter 9).
 
     `image`: a PNG/JPEG path, a NumPy array or a Pillow image (see `load_grayscale`).
     Runs the five steps: grayscale, ink on black, crop to the ink, scale into a 20x20 box
     keeping the aspect ratio, centre by mass in 28x28. With ``for_model=True`` returns
     shape (1, 28, 28, 1), ready for ``model.predict``. Bad input raises ValueError.
-    Introduced in chapter 9.
     """
     digit = preprocess_stages(image)["centred 28x28"]
     return digit.reshape(1, MNIST_SIZE, MNIST_SIZE, 1) if for_model else digit
 
 
 def resize_only(image: str | os.PathLike | np.ndarray | Any) -> np.ndarray:
-    """The picture squeezed to 28x28 with no MNIST preprocessing: float32 (28, 28) in [0, 1].
+    """The picture squeezed to 28x28 with no MNIST preprocessing (chapter 9): float32 in [0, 1].
 
     Grayscale and resizing only: no inversion, no cropping, no centring, aspect ratio not
     kept. Chapter 9 feeds this to the model to show why the preprocessing matters.
@@ -374,7 +372,7 @@ def label_from_name(path: str | os.PathLike) -> int:
     """The true digit of a sample file, from its name: ``7_paper.jpg`` is a 7 (chapter 9)."""
     name = path.name
     if len(name) < 2 or not name[0].isdigit() or name[1] != "_":
-        raise ValueError(f"expected a file name like '7_paper.png' (digit, underscore, ...); got {name!r}.")
+        raise ValueError(f"path should be a file name like '7_paper.png' (digit, underscore, ...); got {name!r}.")
     return int(name[0])
 
 
@@ -438,12 +436,12 @@ def _mnist_digit(value: Any, name: str) -> np.ndarray:
 
 @accepts(image=_uci_digit)
 def upscale_8x8(image: np.ndarray) -> np.ndarray:
-    """An 8x8 UCI digit (ink counts 0-16) as a 32x32 grey picture, white ink on black, in [0, 1].
+    """An 8x8 UCI digit (ink counts 0-16) as a 32x32 grey picture in [0, 1], ink white (chapter 9).
 
     Each count becomes the share of ink in its block (count / 16) and the image is enlarged
     4 times with bilinear resampling, back to the size of the scan it was counted from. The
     result is an ordinary picture for `preprocess_digit`, which puts it in MNIST's 28x28
-    layout. Chapter 9.
+    layout.
     """
     from PIL import Image
 
@@ -454,12 +452,13 @@ def upscale_8x8(image: np.ndarray) -> np.ndarray:
 
 @accepts(digit=_mnist_digit)
 def reduce_to_8x8(digit: np.ndarray) -> np.ndarray:
-    """An MNIST digit (28x28, uint8 0-255 or float [0, 1]) made the way UCI made its digits.
+    """An MNIST digit made the way UCI made its 8x8 digits (chapter 9).
 
-    The ink (pixels at half strength or more) is cropped to its box, scaled with nearest
-    neighbours so its longer side fills a 32x32 field (keeping the aspect ratio, centred),
-    and the inked pixels of each 4x4 block are counted. Returns uint8 (8, 8) in 0-16.
-    Chapter 9 uses it as a control: MNIST's own writers at UCI's resolution.
+    `digit` is (28, 28), uint8 0-255 or float in [0, 1]. The ink (pixels at half strength or
+    more) is cropped to its box, scaled with nearest neighbours so its longer side fills a
+    32x32 field (keeping the aspect ratio, centred), and the inked pixels of each 4x4 block
+    are counted. Returns uint8 (8, 8) in 0-16. Chapter 9 uses it as a control: MNIST's own
+    writers at UCI's resolution.
     """
     from PIL import Image
 
@@ -481,10 +480,10 @@ def reduce_to_8x8(digit: np.ndarray) -> np.ndarray:
 
 @accepts(folder=PathName("a folder name"))
 def sample_digit_paths(folder: str | os.PathLike = Path("own_digits")) -> list[Path]:
-    """The shipped sample digits in `folder`, sorted; drawn afresh if the folder is missing.
+    """The shipped sample digits in `folder`, sorted, drawn afresh if it is missing (chapter 9).
 
     In the repository they are in chapters/own_digits; in Colab, where only the helpers
-    are installed, the same code draws them again (seed 0). Chapter 9.
+    are installed, the same code draws them again (seed 0, `helpers._build.samples`).
     """
     paths = sorted(p for p in folder.glob("[0-9]_*") if p.suffix.lower() in IMAGE_SUFFIXES) if folder.is_dir() else []
     return paths or make_sample_digits(folder)

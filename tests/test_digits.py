@@ -305,7 +305,7 @@ def test_a_tiny_file_and_a_blank_file_are_refused(tmp_path):
 
 @pytest.mark.parametrize("thing", [[[0, 1], [1, 0]], 7, None])
 def test_other_kinds_of_input_are_refused(thing):
-    with pytest.raises(ValueError, match="expected a file path, a NumPy array or a Pillow image"):
+    with pytest.raises(ValueError, match="image should be a file path, a NumPy array or a Pillow image"):
         digits.preprocess_digit(thing)
 
 
