@@ -1,6 +1,6 @@
 """Bad inputs to helpers.digits and to the drawing of its sample digits (helpers._build.samples):
 damaged picture files, NaN pixels named by index, counts that are not whole, a per_digit that
-would overwrite the sample files (issue 17)."""
+would overwrite the sample files."""
 
 from __future__ import annotations
 

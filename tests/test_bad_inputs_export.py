@@ -1,5 +1,5 @@
 """Bad inputs to helpers._build.export: the (model, history) tuple, NaN weights named by index,
-damaged or foreign headers, images of the wrong range, paths of the wrong kind (issue 17)."""
+damaged or foreign headers, images of the wrong range, paths of the wrong kind."""
 
 from __future__ import annotations
 
