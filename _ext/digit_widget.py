@@ -1,7 +1,7 @@
 """The draw-a-digit page's networks, exported when the book is built.
 
 After the HTML is written (Sphinx's `build-finished` event), this extension runs
-`python -m helpers._build.export` in a child process: it reads the models the build trained
+`python -m helpers._machinery.export` in a child process: it reads the models the build trained
 (`$CNN_BOOK_MODELS`, else `_build/models`), writes each one's JSON header and float32
 weights, the shipped sample digits and a manifest to `_build/html/_static/digit-widget-data/`,
 where `_static/digit-widget.js` finds them. A child process keeps TensorFlow out of Sphinx's
@@ -35,7 +35,7 @@ def export_networks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     srcdir, out = Path(app.srcdir), Path(app.outdir) / DATA_DIR
-    command = [sys.executable, "-m", "helpers._build.export", str(models_folder(srcdir)), str(out),
+    command = [sys.executable, "-m", "helpers._machinery.export", str(models_folder(srcdir)), str(out),
                str(srcdir / "chapters" / "own_digits")]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=srcdir, timeout=600)

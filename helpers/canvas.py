@@ -19,7 +19,7 @@ from what it sends to the model's answer.
 
 The drawing area's pen and the dot rule are those of the book's draw-a-digit page
 (`_static/digit-widget.js`); its script and style are package data,
-`helpers/_build/drawing_area.js` and `drawing_area.css`.
+`helpers/_machinery/drawing_area.js` and `drawing_area.css`.
 """
 
 from __future__ import annotations
@@ -244,8 +244,8 @@ class DrawingArea:
 
 
 def _package_text(name: str) -> str:
-    """The text of one of the drawing area's files, shipped in the package (helpers/_build)."""
-    return resources.files("helpers._build").joinpath(name).read_text(encoding="utf-8")
+    """The text of one of the drawing area's files, shipped in the package (helpers/_machinery)."""
+    return resources.files("helpers._machinery").joinpath(name).read_text(encoding="utf-8")
 
 
 @accepts(callback=Text(), element_id=ElementId())

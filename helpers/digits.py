@@ -19,7 +19,7 @@ ValueError saying what was expected and what came, before TensorFlow ever sees i
 of the wrong kind (a fractional size, a string where a file name is expected) a TypeError.
 
 The sample digits the book ships are read by `sample_digit_paths` (and drawn, where they are
-missing, by the package's build machinery, `helpers._build.samples`).
+missing, by the package's build machinery, `helpers._machinery.samples`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from helpers import _validate as _v
-from helpers._build.samples import make_sample_digits
+from helpers._machinery.samples import make_sample_digits
 from helpers._validate import Flag, GrayImage, InkImage, PathName, Point, Whole, accepts
 
 #: Side of an MNIST image and of the box its ink is scaled into.
@@ -483,7 +483,7 @@ def sample_digit_paths(folder: str | os.PathLike = Path("own_digits")) -> list[P
     """The shipped sample digits in `folder`, sorted, drawn afresh if it is missing (chapter 9).
 
     In the repository they are in chapters/own_digits; in Colab, where only the helpers
-    are installed, the same code draws them again (seed 0, `helpers._build.samples`).
+    are installed, the same code draws them again (seed 0, `helpers._machinery.samples`).
     """
     paths = sorted(p for p in folder.glob("[0-9]_*") if p.suffix.lower() in IMAGE_SUFFIXES) if folder.is_dir() else []
     return paths or make_sample_digits(folder)

@@ -1,4 +1,4 @@
-"""Bad inputs to helpers.digits and to the drawing of its sample digits (helpers._build.samples):
+"""Bad inputs to helpers.digits and to the drawing of its sample digits (helpers._machinery.samples):
 damaged picture files, NaN pixels named by index, counts that are not whole, a per_digit that
 would overwrite the sample files."""
 
@@ -11,7 +11,7 @@ import pytest
 from bad_inputs import expect
 
 from helpers import digits as d
-from helpers._build import samples
+from helpers._machinery import samples
 
 GRAY = np.zeros((40, 40), np.float32)
 GRAY[10:30, 18:22] = 1.0

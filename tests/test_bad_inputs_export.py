@@ -1,4 +1,4 @@
-"""Bad inputs to helpers._build.export: the (model, history) tuple, NaN weights named by index,
+"""Bad inputs to helpers._machinery.export: the (model, history) tuple, NaN weights named by index,
 damaged or foreign headers, images of the wrong range, paths of the wrong kind."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from bad_inputs import expect
 
-from helpers._build import export as ex
+from helpers._machinery import export as ex
 
 IMAGE = np.zeros((28, 28), np.float32)
 NAN_IMAGE = IMAGE.copy()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from helpers import digits
-from helpers._build import samples
+from helpers._machinery import samples
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,6 @@
-"""helpers._build.export: a trained network as a JSON header plus float32 weights (the draw-a-digit page).
+"""helpers._machinery.export: a trained network as a JSON header plus float32 weights (the draw-a-digit page).
 
-The exported network, run by `helpers._build.export.forward` (the NumPy twin of the page's
+The exported network, run by `helpers._machinery.export.forward` (the NumPy twin of the page's
 JavaScript), must give Keras's own probabilities, batch norm folded or not; bad input gets a
 TypeError or ValueError with a sentence.
 """
@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers._build import export
+from helpers._machinery import export
 from helpers.models import build_improved_cnn, build_seed_cnn
 
 

@@ -4,10 +4,10 @@
     python tools/make_own_digits.py --seed 3   # a different hand
 
 Each digit 0-9 is drawn twice with Pillow's ImageDraw: hand-placed pen strokes (lines and
-elliptic arcs, see helpers._build.samples.digit_strokes) with a random slant, rotation, wobble, size
+elliptic arcs, see helpers._machinery.samples.digit_strokes) with a random slant, rotation, wobble, size
 and position, then laid on one of six backgrounds (grey paper with noise as JPEG, a
 drawing-app canvas, blue pen, pencil, transparent PNG, chalk board). The drawing code lives in
-the package (helpers._build.samples) so that chapter 9 can redraw the same pictures in Colab.
+the package (helpers._machinery.samples) so that chapter 9 can redraw the same pictures in Colab.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-from helpers._build.samples import make_sample_digits
+from helpers._machinery.samples import make_sample_digits
 
 ROOT = Path(__file__).resolve().parents[1]
 

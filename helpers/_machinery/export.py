@@ -1,7 +1,7 @@
 """A trained network as plain numbers, for the draw-a-digit page (after chapter 9).
 
 Build machinery, run by the book build (`_ext/digit_widget.py`) as
-``python -m helpers._build.export MODELS_DIR OUT_DIR [SAMPLES_DIR]``; not part of a chapter.
+``python -m helpers._machinery.export MODELS_DIR OUT_DIR [SAMPLES_DIR]``; not part of a chapter.
 
 The page runs the network in the reader's browser with a few dozen lines of JavaScript
 (`_static/digit-widget.js`), so it needs the weights in a form any program can read, not
@@ -429,7 +429,7 @@ def _check_path(value: Any, name: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers._build.export MODELS_DIR OUT_DIR [SAMPLES_DIR]``: what the book build runs."""
+    """``python -m helpers._machinery.export MODELS_DIR OUT_DIR [SAMPLES_DIR]``: what the book build runs."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Export the trained networks for the draw-a-digit page.")
