@@ -139,9 +139,14 @@ def test_pickled_objects_are_refused(tmp_path, mnist):
         data.load_mnist_npz(path)
 
 
-def test_scale_images_gives_float32_in_unit_range(mnist):
-    x = data.scale_images(mnist[1][0])
-    assert x.dtype == np.float32 and x.min() == 0.0 and x.max() == 1.0
+def test_scale_images_divides_every_pixel_by_255(mnist):
+    """Not just float32 in [0, 1] (a binarised image is that too): every pixel, every grey level."""
+    raw = mnist[1][0]
+    x = data.scale_images(raw)
+    assert x.dtype == np.float32 and x.shape == raw.shape
+    np.testing.assert_array_equal(np.round(x * 255).astype(np.uint8), raw)
+    np.testing.assert_allclose(x * 255, raw, atol=1e-4)
+    assert len(np.unique(x)) == len(np.unique(raw)) > 2  # the grey levels survive
 
 
 def test_scale_images_refuses_already_scaled_input(mnist):
@@ -175,7 +180,7 @@ def test_split_validation_bad_sizes(mnist):
     x, y = mnist[0]
     with pytest.raises(ValueError, match="same length"):
         data.split_validation(x, y[:10])
-    with pytest.raises(ValueError, match="n_val must be between"):
+    with pytest.raises(ValueError, match="n_val should be between"):
         data.split_validation(x, y, n_val=0)
 
 
