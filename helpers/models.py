@@ -154,9 +154,9 @@ def build_augmenter(shift: float = 0.08, rotation_degrees: float = 8.0, zoom: fl
 
 @accepts(model=Model())
 def layer_table(model: keras.Model) -> list[tuple[str, tuple[int, ...], int]]:
-    """Each layer's (name, output shape without the batch axis, parameter count), in order.
+    """Each layer's (name, output shape without the batch axis, parameter count), in order (chapter 4).
 
-    For the article's network it equals `SEED_LAYERS` (chapter 4 asserts it).
+    For the article's network it equals `SEED_LAYERS`, as chapter 4 asserts.
     """
     return [(layer.name, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
 

@@ -24,8 +24,9 @@ BEST_EFFORT_FILE = RESULTS / "best_effort.json"
 
 
 def read_record(path: Path, what: str, remake: str) -> dict[str, Any]:
-    """The JSON object in `path`; a missing, unreadable or non-object file is a ValueError
-    naming `what` the file should hold and the `remake` command that writes it."""
+    """The JSON object in `path`, for the recorded results chapter 7 shows; a missing,
+    unreadable or non-object file is a ValueError naming `what` the file should hold and the
+    `remake` command that writes it."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:

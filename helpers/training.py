@@ -114,14 +114,10 @@ SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch
 
 
 #: The chapter 7 model, as its two-stage study chose it (helpers.ablation, recorded in
-#: helpers/results/ablation.json; 3 seeds per change, a change kept only if it lowered the
-#: mean validation loss by more than the spread between seeds). The first stage (3 epochs over
-#: 10,000 images) kept: the first convolution padded so that every pixel is seen, batch norm,
-#: wider blocks, no last pooling and a larger learning rate; not a Dense(128) or dropout. The
-#: second stage (training levers, 10 epochs over 10,000 images) kept augmentation; not label
-#: smoothing, a weight average or warm-up. Trained on all fitting images for 15 epochs with
-#: early stopping on the validation loss (patience 3). Chapter 7 asserts that this is the
-#: study's recipe.
+#: helpers/results/ablation.json): a change of architecture or training was kept only if it
+#: lowered the mean validation loss by more than the spread between seeds. Chapter 7 shows
+#: which changes were kept and asserts that this is the study's recipe. Trained on all fitting
+#: images for 15 epochs with early stopping on the validation loss (patience 3).
 IMPROVED_RECIPE = Recipe(
     name="improved_cnn", builder="build_improved_cnn", epochs=15, batch_size=128, learning_rate=2e-3,
     builder_kwargs={"widths": (32, 64, 128), "batch_norm": True, "dropout": 0.0, "last_pool": False,
@@ -206,8 +202,8 @@ def compile_model(model: keras.Model, recipe: Recipe, steps_per_epoch: int) -> k
 
 @accepts(recipe=_v.RecipeSpec(), steps_per_epoch=_v.Whole())
 def learning_rate_schedule(recipe: Recipe, steps_per_epoch: int) -> Any:
-    """The learning rate of `recipe` (a number, or a Keras schedule of the step) for a run of
-    ``recipe.epochs * steps_per_epoch`` steps; see `SCHEDULES`."""
+    """The learning rate of `recipe` (chapter 5): a number, or a Keras schedule of the step, for
+    a run of ``recipe.epochs * steps_per_epoch`` steps; see `SCHEDULES`."""
     import keras
 
     if recipe.schedule == "cosine":
@@ -260,7 +256,7 @@ def fit_recipe(
     recipe: Recipe, data: dict[str, np.ndarray], verbose: int | str = "auto"
 ) -> tuple[keras.Model, dict[str, list[float]]]:
     """Build, compile and fit `recipe` on ``data['x_fit'], data['y_fit']``, validating on
-    ``x_val, y_val``. Returns the model and its history (one list per metric) plus the
+    ``x_val, y_val`` (chapters 5 and 6). Returns the model and its history (one list per metric) plus the
     training time in seconds under the keys ``"seconds"`` (the whole fit, one entry) and
     ``"epoch_seconds"`` (one per epoch); see `history_record`."""
     import keras
