@@ -533,6 +533,15 @@ def equal_length(first: Any, second: Any, names: str) -> None:
         raise ValueError(f"{names} should have the same length; got {len(first):,} and {len(second):,}.")
 
 
+def mask(value: Any, name: str) -> np.ndarray:
+    """`value` as a 1-D boolean array: True where a model got an image right."""
+    array = as_array(value, name)
+    if array.dtype != np.bool_ or array.ndim != 1:
+        raise TypeError(f"{name} should be a 1-D boolean array (True where the model is right); "
+                        f"got dtype {array.dtype}, shape {array.shape}.")
+    return array
+
+
 def widths(value: Any, name: str = "widths") -> tuple[int, ...]:
     """Three whole numbers of filters, each at least 1, for a network's three convolutions."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
@@ -644,6 +653,13 @@ class ConfusionMatrix(_Spec):
 
     def __init__(self) -> None:
         super().__init__(confusion)
+
+
+class Mask(_Spec):
+    """A 1-D boolean array (True where a model is right)."""
+
+    def __init__(self) -> None:
+        super().__init__(mask)
 
 
 class Widths(_Spec):

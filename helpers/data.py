@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers import _validate as _v
-from helpers._validate import Array, Whole, accepts
+from helpers._validate import Array, Maybe, Place, Whole, accepts
 
 #: Environment variable naming a local copy of MNIST, used only when Keras cannot download.
 MNIST_ENV_VAR = "MNIST_NPZ"
@@ -89,6 +89,7 @@ def validate_mnist(arrays: dict[str, np.ndarray], source: str = "MNIST") -> None
             )
 
 
+@accepts(path=Place("the file name of mnist.npz"))
 def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
     """Read MNIST from a local `.npz` file laid out like Keras's `mnist.npz`.
 
@@ -96,9 +97,6 @@ def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
     (60000, 28, 28), (60000,), (10000, 28, 28), (10000,). Raises ValueError for a file
     that is missing, corrupt or holds anything else. Introduced in chapter 2.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path should be the file name of mnist.npz (a str or Path); got {_v.describe(path)}.")
-    path = Path(path).expanduser()
     if not path.is_file():
         raise ValueError(f"{path} is not a file; expected the path of a copy of mnist.npz, as "
                          f"{MNIST_ENV_VAR} names it. {HOW_TO_GET_MNIST}")
@@ -214,6 +212,7 @@ UCI_DIGITS_CITATION = (
 UCI_DIGITS_COUNT = 1797
 
 
+@accepts(path=Maybe(Place("the file name of uci_digits.npz")))
 def load_uci_digits(path: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The 1,797 handwritten digits of UCI's "Optical Recognition of Handwritten Digits" set.
 
@@ -224,9 +223,7 @@ def load_uci_digits(path: str | os.PathLike | None = None) -> tuple[np.ndarray, 
     data (`UCI_DIGITS_FILE`, the copy scikit-learn bundles); `path` reads another copy laid
     out the same way. A missing or damaged file is a ValueError. Introduced in chapter 9.
     """
-    if path is not None and not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path should be the file name of uci_digits.npz (a str or Path) or None; got {_v.describe(path)}.")
-    file = UCI_DIGITS_FILE if path is None else Path(path).expanduser()
+    file = UCI_DIGITS_FILE if path is None else path
     if path is None and not file.is_file():
         raise ValueError(f"the book's copy of the UCI digits is missing ({file}); reinstall the helpers "
                          "package (pip install cnn-mnist-helpers) or remake it with tools/extract_uci_digits.py.")

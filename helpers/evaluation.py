@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from helpers import _validate as _v
-from helpers._validate import ConfusionMatrix, Fraction, Labels, Probabilities, Whole, accepts
+from helpers._validate import ConfusionMatrix, Fraction, Labels, Mask, Probabilities, Whole, accepts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,6 +149,7 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
     return float(low), float(high)
 
 
+@accepts(correct_a=Mask(), correct_b=Mask())
 def mcnemar_exact(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float | int]:
     """McNemar's exact test of two models on the same images (chapter 7).
 
@@ -161,16 +162,9 @@ def mcnemar_exact(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, flo
     """
     from math import comb
 
-    arrays = []
-    for name, values in (("correct_a", correct_a), ("correct_b", correct_b)):
-        array = np.asarray(values)
-        if array.dtype != bool or array.ndim != 1:
-            raise TypeError(f"{name} should be a 1-D boolean array (True where the model is right); "
-                            f"got dtype {array.dtype}, shape {array.shape}.")
-        arrays.append(array)
-    _v.equal_length(arrays[0], arrays[1], "correct_a and correct_b")
-    a_only = int((arrays[0] & ~arrays[1]).sum())
-    b_only = int((arrays[1] & ~arrays[0]).sum())
+    _v.equal_length(correct_a, correct_b, "correct_a and correct_b")
+    a_only = int((correct_a & ~correct_b).sum())
+    b_only = int((correct_b & ~correct_a).sum())
     n = a_only + b_only
     tail = sum(comb(n, k) for k in range(min(a_only, b_only) + 1)) / 2**n
     return {"a_only": a_only, "b_only": b_only, "p_value": float(min(1.0, 2 * tail))}

@@ -374,8 +374,9 @@ def _load_saved(recipe: Recipe, folder: Path | None) -> tuple[tuple[Any, dict] |
         return None, f"its record {meta_path.name} is not readable JSON (damaged or not a record)"
     if not isinstance(meta, dict) or meta.get("fingerprint") != recipe.fingerprint():
         return None, "it was saved for another version of the recipe or of its builder"
-    history = meta.get("history")
-    if not isinstance(history, dict) or not history:
+    try:
+        history = _v.history(meta.get("history"))
+    except (TypeError, ValueError):
         return None, f"its record {meta_path.name} has no training history"
     _loss_classes()  # a model trained with label smoothing needs the book's loss to load
     try:

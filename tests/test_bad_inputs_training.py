@@ -38,6 +38,8 @@ def test_saved_records_that_cannot_be_used_say_why(tmp_path):
     record = json.loads(meta.read_text())
     meta.write_text(json.dumps({k: v for k, v in record.items() if k != "history"}))
     assert "no training history" in t._load_saved(t.SEED_RECIPE, tmp_path)[1]
+    meta.write_text(json.dumps({**record, "history": {"loss": "0.1"}}))
+    assert "no training history" in t._load_saved(t.SEED_RECIPE, tmp_path)[1]
     meta.write_bytes(b"\x89PNG\x00\xff")
     assert "not readable JSON" in t._load_saved(t.SEED_RECIPE, tmp_path)[1]
     meta.write_text(json.dumps(record))
