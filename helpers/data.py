@@ -68,25 +68,21 @@ def validate_mnist(arrays: dict[str, np.ndarray], source: str = "MNIST") -> None
     Introduced in chapter 2.
     """
     if not isinstance(arrays, dict):
-        raise TypeError(f"{source}: expected a dict of the four MNIST arrays; got {_v.describe(arrays)}.")
+        raise TypeError(f"{source} should give a dict of the four MNIST arrays; got {_v.describe(arrays)}.")
     missing = sorted(set(EXPECTED_SHAPES) - set(arrays))
     if missing:
-        raise ValueError(
-            f"{source} lacks the arrays {missing}; expected the keys {sorted(EXPECTED_SHAPES)}."
-        )
+        raise ValueError(f"{source} should hold the arrays {sorted(EXPECTED_SHAPES)}; it lacks the arrays {missing}.")
     for key, shape in EXPECTED_SHAPES.items():
         array = arrays[key]
         if not isinstance(array, np.ndarray):
             raise TypeError(f"{source}: {key} should be a NumPy array; got {_v.describe(array)}.")
         if array.shape != shape:
-            raise ValueError(f"{source}: {key} has shape {array.shape}, expected {shape}.")
+            raise ValueError(f"{source}: {key} should have shape {shape}; got {array.shape}.")
         if array.dtype != np.uint8:
-            raise ValueError(f"{source}: {key} has dtype {array.dtype}, expected uint8.")
+            raise ValueError(f"{source}: {key} should have dtype uint8; got {array.dtype}.")
     for key in ("y_train", "y_test"):
         if arrays[key].max() > 9:
-            raise ValueError(
-                f"{source}: {key} holds the label {int(arrays[key].max())}, expected labels 0-9."
-            )
+            raise ValueError(f"{source}: {key} should hold labels 0-9; got the label {int(arrays[key].max())}.")
 
 
 @accepts(path=Place("the file name of mnist.npz"))
@@ -98,8 +94,8 @@ def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
     that is missing, corrupt or holds anything else. Introduced in chapter 2.
     """
     if not path.is_file():
-        raise ValueError(f"{path} is not a file; expected the path of a copy of mnist.npz, as "
-                         f"{MNIST_ENV_VAR} names it. {HOW_TO_GET_MNIST}")
+        raise ValueError(f"path should name a copy of mnist.npz, as {MNIST_ENV_VAR} does; {path} is not a file. "
+                         f"{HOW_TO_GET_MNIST}")
     arrays = _v.load_npz(path, EXPECTED_SHAPES, "MNIST .npz file")
     validate_mnist(arrays, source=str(path))
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
@@ -141,10 +137,8 @@ check_labels = _v.labels
 def scale_images(images: np.ndarray) -> np.ndarray:
     """Turn uint8 pixels 0-255 into float32 values in [0, 1]. Introduced in chapter 3."""
     if images.dtype != np.uint8:
-        raise ValueError(
-            f"scale_images expects raw uint8 pixels 0-255; got dtype {images.dtype}. "
-            "Were these images scaled already?"
-        )
+        raise ValueError(f"images should be raw uint8 pixels 0-255 for scale_images; got dtype {images.dtype}. "
+                         "Were these images scaled already?")
     return images.astype(np.float32) / 255.0
 
 
@@ -153,7 +147,7 @@ def add_channel_axis(images: np.ndarray) -> np.ndarray:
     """Reshape (n, 28, 28) images to (n, 28, 28, 1), the layout `Conv2D` expects (chapter 3)."""
     if images.ndim != 3 or images.shape[1:] != (28, 28):
         hint = " It has its channel axis already." if images.shape[1:] == (28, 28, 1) else ""
-        raise ValueError(f"add_channel_axis expects shape (n, 28, 28); got {images.shape}.{hint}")
+        raise ValueError(f"images should have shape (n, 28, 28) for add_channel_axis; got {images.shape}.{hint}")
     return images.reshape(-1, 28, 28, 1)
 
 

@@ -139,7 +139,7 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
                 or not np.isfinite(value) or int(value) != value):
             raise TypeError(f"n_correct and n should be whole numbers of images; got {n_correct!r} and {n!r}.")
     if n < 1 or not 0 <= n_correct <= n:
-        raise ValueError(f"need 0 <= n_correct <= n and n >= 1; got n_correct={n_correct}, n={n}.")
+        raise ValueError(f"n_correct and n should satisfy 0 <= n_correct <= n and n >= 1; got n_correct={n_correct}, n={n}.")
     z = NormalDist().inv_cdf(0.5 + level / 2)
     p = n_correct / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)

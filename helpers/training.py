@@ -344,7 +344,8 @@ def save_trained(
     try:
         text = json.dumps(meta, indent=1, allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"the history cannot be saved as JSON ({error}); nothing was written.") from None
+        raise ValueError(f"history should hold finite numbers, which JSON can store ({error}); "
+                         "nothing was written.") from None
     model_path, meta_path = _paths(recipe, folder)
     model_path.parent.mkdir(parents=True, exist_ok=True)
     temp_model = model_path.with_name(f".{recipe.name}.{os.getpid()}.tmp.keras")
