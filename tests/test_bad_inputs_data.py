@@ -1,4 +1,4 @@
-"""Bad inputs to helpers.data, as students make them, each answered by a sentence (issue 17).
+"""Bad inputs to helpers.data, as students make them, each answered by a sentence.
 
 Every case asserts the exact exception type (a ValueError or TypeError raised by the helper,
 not a subclass thrown by NumPy or zlib) and that the message names what was expected.

@@ -1,5 +1,5 @@
 """Bad inputs to helpers.evaluation: NaN probabilities and confusion matrices named by index,
-labels of the wrong kind, counts that are not whole, empty or mismatched arrays (issue 17)."""
+labels of the wrong kind, counts that are not whole, empty or mismatched arrays."""
 
 from __future__ import annotations
 

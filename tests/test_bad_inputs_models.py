@@ -1,5 +1,5 @@
 """Bad inputs to helpers.models: counts and sizes that are not whole positive numbers, widths
-that are not three filter counts, a (model, history) tuple or a recipe's name (issue 17)."""
+that are not three filter counts, a (model, history) tuple or a recipe's name."""
 
 from __future__ import annotations
 
