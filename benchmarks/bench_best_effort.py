@@ -4,7 +4,7 @@ Trains `helpers.training.IMPROVED_RECIPE` with a longer schedule (default 30 epo
 stopping) once per seed, evaluates each on the test set, prints every run and the mean and
 spread of test accuracy, and writes them with the date and machine to
 helpers/results/best_effort.json, which ships with the helpers so that chapter 7 can show it
-as a recorded result (`helpers.training.recorded_best_effort`), in Colab too.
+as a recorded result (`helpers.records.recorded_best_effort`), in Colab too.
 
     MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/bench_best_effort.py --epochs 30 --seeds 0 1 2
 """

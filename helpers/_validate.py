@@ -414,7 +414,7 @@ class Maybe(_Spec):
         super().__init__(_maybe, spec=spec)
 
 
-# --- issue-25c: digits and canvas ---
+# --- Digits and the drawing area (helpers.digits, helpers.canvas) ---
 
 
 def generator(value: Any, name: str = "rng") -> np.random.Generator:
@@ -511,3 +511,306 @@ class ElementId(_Spec):
 
     def __init__(self) -> None:
         super().__init__(element_id)
+
+# --- Images, labels, probabilities, histories (data, evaluation, training) ---
+#
+# The checks of what the chapters pass around: a stack of digits, their labels, a model's
+# probabilities, a confusion matrix, a training history, a recipe's fields. Each returns the
+# checked value as the helpers use it (an array, int labels, a dict of float lists).
+
+def images(value: Any, name: str = "images", scaled: bool | None = None, nonempty: bool = False) -> np.ndarray:
+    """`value` as an array of 28x28 digits, (n, 28, 28) or (n, 28, 28, 1).
+
+    With ``scaled=True`` also floats in [0, 1] (uint8 pixels are refused, whatever their
+    values); with ``scaled=False`` values in 0-255. NaN and infinity are named with their
+    index; a list is read as an array; booleans and text are refused."""
+    if scaled is not None:
+        flag(scaled, "scaled")
+    array = as_array(value, name)
+    if array.ndim not in (3, 4) or array.shape[1:3] != (28, 28) or (array.ndim == 4 and array.shape[3] != 1):
+        hint = ""
+        if array.shape in ((28, 28), (28, 28, 1)):
+            hint = " This is one digit: make a batch of one with images[np.newaxis]."
+        elif array.ndim == 2 and array.shape[1] == 784:
+            hint = " These are flattened: reshape them with images.reshape(-1, 28, 28)."
+        raise ValueError(f"{name} should have shape (n, 28, 28) or (n, 28, 28, 1); got {array.shape}.{hint}")
+    if array.dtype == np.bool_:
+        raise ValueError(f"{name} should hold numbers; got dtype {array.dtype} (a mask?).")
+    if nonempty:
+        _at_least_one(array, name, "image")
+    finite(array, name)
+    if scaled is True and array.dtype == np.uint8:
+        raise ValueError(f"{name} should be floats scaled to [0, 1]; got raw uint8 pixels 0-255. "
+                         "Divide them by 255 first: scale_images(images) (chapter 3).")
+    if scaled is True and array.size and (array.min() < 0 or array.max() > 1):
+        raise ValueError(f"{name} should be scaled to [0, 1]; got values from {array.min():.4g} to "
+                         f"{array.max():.4g}. Divide the uint8 pixels by 255 first (chapter 3).")
+    if scaled is False and array.size and (array.min() < 0 or array.max() > 255):
+        raise ValueError(f"{name} should hold pixels 0-255; got {array.min():.4g} to {array.max():.4g}.")
+    return array
+
+
+def labels(value: Any, name: str = "labels", nonempty: bool = False) -> np.ndarray:
+    """`value` as a 1-D int64 array of digits 0-9.
+
+    Whole floats (3.0) are accepted; fractions, NaN, booleans, one-hot rows and
+    probabilities are refused with a sentence saying what to do."""
+    array = as_array(value, name)
+    if array.ndim != 1:
+        hint = ""
+        if array.ndim == 2 and array.shape[1] == 10:
+            one_hot = bool(np.isin(array, (0, 1)).all()) if array.size else False
+            hint = (" (these look like one-hot rows: take np.argmax(labels, axis=1))" if one_hot
+                    else " (these look like probabilities: take np.argmax(..., axis=1))")
+        elif array.ndim == 0:
+            hint = " (one number: wrap it in a list, [label])"
+        raise ValueError(f"{name} should be a 1-D array of digits 0-9; got shape {array.shape}{hint}.")
+    if array.dtype == np.bool_:
+        raise ValueError(f"{name} should be digits 0-9; got booleans (a mask of right and wrong answers?).")
+    if nonempty:
+        _at_least_one(array, name, "label")
+    finite(array, name)
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        fractional = np.flatnonzero(array != np.round(array))
+        if fractional.size:
+            first = int(fractional[0])
+            raise ValueError(f"{name} should be whole numbers 0-9; got {array[first]:g} at index {first} "
+                             "(probabilities? take np.argmax(..., axis=1) first).")
+    if array.size and (array.min() < 0 or array.max() > 9):
+        first = int(np.flatnonzero((array < 0) | (array > 9))[0])
+        raise ValueError(f"{name} should be digits 0-9; got values from {array.min():g} to {array.max():g} "
+                         f"(the first out of range, {array[first]:g}, at index {first}).")
+    return array.astype(np.int64)
+
+
+def probabilities(value: Any, name: str = "probabilities", nonempty: bool = False) -> np.ndarray:
+    """`value` as a float64 (n, 10) array whose rows are 10 numbers in [0, 1] adding up to 1
+    (a softmax output, as `model.predict` returns it)."""
+    array = as_array(value, name)
+    if array.ndim != 2 or array.shape[1] != 10:
+        hint = " (these look like labels: pass what model.predict returns)" if array.ndim == 1 else ""
+        raise ValueError(f"{name} should have shape (n, 10), one row of class probabilities per image; "
+                         f"got shape {array.shape}{hint}.")
+    if not np.issubdtype(array.dtype, np.floating):
+        raise ValueError(f"{name} should be floats in [0, 1]; got dtype {array.dtype}.")
+    if nonempty:
+        _at_least_one(array, name, "row")
+    finite(array, name)
+    if array.size and (array.min() < 0 or array.max() > 1):
+        raise ValueError(f"{name} should lie in [0, 1]; got values from {array.min():.3g} to "
+                         f"{array.max():.3g} (logits? apply a softmax first).")
+    sums = array.sum(axis=1)
+    if array.size and not np.allclose(sums, 1.0, atol=1e-3):
+        worst = int(np.argmax(np.abs(sums - 1)))
+        raise ValueError(f"each row of {name} should sum to 1; row {worst} sums to {sums[worst]:.4f}.")
+    return array.astype(np.float64)
+
+
+def confusion(value: Any, name: str = "cm") -> np.ndarray:
+    """`value` as an int64 10x10 table of whole, non-negative counts (a confusion matrix)."""
+    array = as_array(value, "the confusion matrix")
+    if array.shape != (10, 10):
+        raise ValueError(f"a confusion matrix should have shape (10, 10); got {array.shape}.")
+    if not np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_:
+        raise ValueError(f"a confusion matrix should hold counts; got dtype {array.dtype}.")
+    finite(array, "the confusion matrix")
+    if array.min() < 0 or not np.all(array == np.round(array)):
+        raise ValueError("a confusion matrix should hold whole, non-negative counts "
+                         "(a row-normalised one? pass the counts instead).")
+    return array.astype(np.int64)
+
+
+def _at_least_one(array: np.ndarray, name: str, item: str) -> None:
+    if len(array) == 0:
+        raise ValueError(f"{name} should hold at least one {item}; got an empty array of shape {array.shape}.")
+
+
+def equal_length(first: Any, second: Any, names: str) -> None:
+    """Raise ValueError unless the two arrays named `names` ("x and y") have the same length."""
+    if len(first) != len(second):
+        raise ValueError(f"{names} should have the same length; got {len(first):,} and {len(second):,}.")
+
+
+def mask(value: Any, name: str) -> np.ndarray:
+    """`value` as a 1-D boolean array: True where a model got an image right."""
+    array = as_array(value, name)
+    if array.dtype != np.bool_ or array.ndim != 1:
+        raise TypeError(f"{name} should be a 1-D boolean array (True where the model is right); "
+                        f"got dtype {array.dtype}, shape {array.shape}.")
+    return array
+
+
+def widths(value: Any, name: str = "widths") -> tuple[int, ...]:
+    """Three whole numbers of filters, each at least 1, for a network's three convolutions."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
+        raise TypeError(f"{name} should be three numbers of filters such as (25, 64, 64); got {describe(value)}.")
+    return tuple(whole(v, f"{name}[{k}]") for k, v in enumerate(value))
+
+
+def rate(value: Any, name: str) -> float:
+    """A share in [0, 1): a dropout rate."""
+    value = number(value, name, minimum=0.0)
+    if value >= 1:
+        raise ValueError(f"{name} should be a rate in [0, 1), the share of units dropped; got {value:g}.")
+    return value
+
+
+def fraction(value: Any, name: str) -> float:
+    """A number strictly between 0 and 1 (a confidence level, a smoothing, a momentum)."""
+    value = number(value, name)
+    if not 0 < value < 1:
+        raise ValueError(f"{name} should be a number strictly between 0 and 1; got {value:g}.")
+    return value
+
+
+def name_text(value: Any, name: str) -> str:
+    """A string with something in it (a recipe's name)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} should be a non-empty string; got {describe(value)}.")
+    if not value.strip():
+        raise ValueError(f"{name} should be a non-empty string; got {value!r}.")
+    return value
+
+
+def place(value: Any, name: str, what: str = "a folder") -> Path:
+    """`value` as a Path if it is a str or a Path; a number or a list is a TypeError."""
+    if not isinstance(value, (str, Path)) and not hasattr(value, "__fspath__"):
+        raise TypeError(f"{name} should be {what}, as a str or Path; got {describe(value)}.")
+    return Path(value).expanduser()
+
+
+def history(value: Any, name: str = "history") -> dict[str, list[float]]:
+    """What `model.fit` returns (a Keras History) or its ``.history`` dict, as a dict of float
+    lists, one value per epoch; the (model, history) pair and a lone number get a sentence."""
+    if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
+        raise TypeError(f"{name} should be a training history; got a (model, history) pair: {UNPACK}.")
+    logs = getattr(value, "history", value)
+    wanted = f"{name} should be what model.fit returns, or a dict of lists, one value per epoch"
+    if not isinstance(logs, dict):
+        raise TypeError(f"{wanted}; got {describe(logs)}.")
+    if not logs:
+        raise ValueError(f"{wanted}; got an empty dict (no metric recorded).")
+    for key, values in logs.items():
+        if not isinstance(key, str) or not isinstance(values, (list, tuple, np.ndarray)):
+            raise TypeError(f"{wanted}; {name}[{key!r}] is {describe(values)}.")
+        for epoch, item in enumerate(values):
+            if isinstance(item, (bool, np.bool_)) or not isinstance(item, (numbers.Real, np.integer, np.floating)):
+                raise TypeError(f"{wanted}; {name}[{key!r}][{epoch}] is {describe(item)}.")
+    return {key: [float(v) for v in values] for key, values in logs.items()}
+
+
+def times(value: Any, name: str) -> list[float]:
+    """A list of non-negative numbers of seconds (one per epoch)."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        raise TypeError(f"{name} should be a list of seconds, one per epoch; got {describe(value)}.")
+    return [number(v, f"{name}[{k}]", minimum=0.0) for k, v in enumerate(value)]
+
+
+def prepared(value: Any, name: str = "data") -> dict[str, np.ndarray]:
+    """A dict like `load_prepared()`'s: scaled images and labels under x_fit, y_fit, x_val, y_val."""
+    keys = ("x_fit", "y_fit", "x_val", "y_val")
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} should be the dict load_prepared() returns ({', '.join(keys)}); "
+                        f"got {describe(value)}.")
+    missing = [key for key in keys if key not in value]
+    if missing:
+        raise ValueError(f"{name} should hold the arrays {', '.join(keys)} (load_prepared() returns them); "
+                         f"it lacks {', '.join(missing)}.")
+    checked = dict(value)
+    for split in ("fit", "val"):
+        x, y = f"x_{split}", f"y_{split}"
+        checked[x] = images(value[x], f"{name}[{x!r}]", scaled=True, nonempty=True)
+        checked[y] = labels(value[y], f"{name}[{y!r}]")
+        equal_length(checked[x], checked[y], f"{name}[{x!r}] and {name}[{y!r}]")
+    return checked
+
+
+class Images(_Spec):
+    """A stack of 28x28 digits; `scaled` asks for [0, 1] floats (True) or 0-255 pixels (False)."""
+
+    def __init__(self, scaled: bool | None = None, nonempty: bool = False) -> None:
+        super().__init__(images, scaled=scaled, nonempty=nonempty)
+
+
+class Labels(_Spec):
+    """A 1-D array of digits 0-9 (returned as int64)."""
+
+    def __init__(self, nonempty: bool = False) -> None:
+        super().__init__(labels, nonempty=nonempty)
+
+
+class Probabilities(_Spec):
+    """An (n, 10) array of class probabilities, rows summing to 1 (returned as float64)."""
+
+    def __init__(self, nonempty: bool = False) -> None:
+        super().__init__(probabilities, nonempty=nonempty)
+
+
+class ConfusionMatrix(_Spec):
+    """A 10x10 table of whole, non-negative counts (a confusion matrix)."""
+
+    def __init__(self) -> None:
+        super().__init__(confusion)
+
+
+class Mask(_Spec):
+    """A 1-D boolean array (True where a model is right)."""
+
+    def __init__(self) -> None:
+        super().__init__(mask)
+
+
+class Widths(_Spec):
+    """Three whole numbers of filters, one per convolution."""
+
+    def __init__(self) -> None:
+        super().__init__(widths)
+
+
+class Rate(_Spec):
+    """A number in [0, 1): a dropout rate."""
+
+    def __init__(self) -> None:
+        super().__init__(rate)
+
+
+class Fraction(_Spec):
+    """A number strictly between 0 and 1."""
+
+    def __init__(self) -> None:
+        super().__init__(fraction)
+
+
+class Name(_Spec):
+    """A non-empty string."""
+
+    def __init__(self) -> None:
+        super().__init__(name_text)
+
+
+class Place(_Spec):
+    """A file or folder, as a str or Path (returned as a Path); `what` names it in the message."""
+
+    def __init__(self, what: str = "a folder") -> None:
+        super().__init__(place, what=what)
+
+
+class History(_Spec):
+    """A Keras History or a dict of lists of numbers (returned as the dict)."""
+
+    def __init__(self) -> None:
+        super().__init__(history)
+
+
+class Times(_Spec):
+    """A list of non-negative numbers of seconds."""
+
+    def __init__(self) -> None:
+        super().__init__(times)
+
+
+class Prepared(_Spec):
+    """The dict `load_prepared()` returns."""
+
+    def __init__(self) -> None:
+        super().__init__(prepared)

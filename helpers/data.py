@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers import _validate as _v
+from helpers._validate import Array, Maybe, Place, Whole, accepts
 
 #: Environment variable naming a local copy of MNIST, used only when Keras cannot download.
 MNIST_ENV_VAR = "MNIST_NPZ"
@@ -67,27 +68,24 @@ def validate_mnist(arrays: dict[str, np.ndarray], source: str = "MNIST") -> None
     Introduced in chapter 2.
     """
     if not isinstance(arrays, dict):
-        raise TypeError(f"{source}: expected a dict of the four MNIST arrays; got {_v.describe(arrays)}.")
+        raise TypeError(f"{source} should give a dict of the four MNIST arrays; got {_v.describe(arrays)}.")
     missing = sorted(set(EXPECTED_SHAPES) - set(arrays))
     if missing:
-        raise ValueError(
-            f"{source} lacks the arrays {missing}; expected the keys {sorted(EXPECTED_SHAPES)}."
-        )
+        raise ValueError(f"{source} should hold the arrays {sorted(EXPECTED_SHAPES)}; it lacks the arrays {missing}.")
     for key, shape in EXPECTED_SHAPES.items():
         array = arrays[key]
         if not isinstance(array, np.ndarray):
             raise TypeError(f"{source}: {key} should be a NumPy array; got {_v.describe(array)}.")
         if array.shape != shape:
-            raise ValueError(f"{source}: {key} has shape {array.shape}, expected {shape}.")
+            raise ValueError(f"{source}: {key} should have shape {shape}; got {array.shape}.")
         if array.dtype != np.uint8:
-            raise ValueError(f"{source}: {key} has dtype {array.dtype}, expected uint8.")
+            raise ValueError(f"{source}: {key} should have dtype uint8; got {array.dtype}.")
     for key in ("y_train", "y_test"):
         if arrays[key].max() > 9:
-            raise ValueError(
-                f"{source}: {key} holds the label {int(arrays[key].max())}, expected labels 0-9."
-            )
+            raise ValueError(f"{source}: {key} should hold labels 0-9; got the label {int(arrays[key].max())}.")
 
 
+@accepts(path=Place("the file name of mnist.npz"))
 def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
     """Read MNIST from a local `.npz` file laid out like Keras's `mnist.npz`.
 
@@ -95,12 +93,9 @@ def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
     (60000, 28, 28), (60000,), (10000, 28, 28), (10000,). Raises ValueError for a file
     that is missing, corrupt or holds anything else. Introduced in chapter 2.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path should be the file name of mnist.npz (a str or Path); got {_v.describe(path)}.")
-    path = Path(path).expanduser()
     if not path.is_file():
-        raise ValueError(f"{path} is not a file; expected the path of a copy of mnist.npz, as "
-                         f"{MNIST_ENV_VAR} names it. {HOW_TO_GET_MNIST}")
+        raise ValueError(f"path should name a copy of mnist.npz, as {MNIST_ENV_VAR} does; {path} is not a file. "
+                         f"{HOW_TO_GET_MNIST}")
     arrays = _v.load_npz(path, EXPECTED_SHAPES, "MNIST .npz file")
     validate_mnist(arrays, source=str(path))
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
@@ -131,97 +126,28 @@ def load_mnist() -> tuple[Split, Split]:
     return (x_train, y_train), (x_test, y_test)
 
 
-def check_images(images: np.ndarray, *, scaled: bool | None = None, name: str = "images") -> None:
-    """Raise ValueError unless `images` is a stack of 28x28 digits, (n, 28, 28) or (n, 28, 28, 1).
-
-    With ``scaled=True`` also require floats in [0, 1] (uint8 pixels are refused, whatever
-    their values); with ``scaled=False`` values in 0-255. NaN and infinity are refused with
-    their index; a list is read as an array; booleans and text are refused.
-    """
-    if scaled is not None:
-        _v.flag(scaled, "scaled")
-    images = _v.as_array(images, name)
-    if images.ndim not in (3, 4) or images.shape[1:3] != (28, 28) or (
-        images.ndim == 4 and images.shape[3] != 1
-    ):
-        hint = ""
-        if images.shape in ((28, 28), (28, 28, 1)):
-            hint = " This is one digit: make a batch of one with images[np.newaxis]."
-        elif images.ndim == 2 and images.shape[1] == 784:
-            hint = " These are flattened: reshape them with images.reshape(-1, 28, 28)."
-        raise ValueError(
-            f"{name} should have shape (n, 28, 28) or (n, 28, 28, 1); got {images.shape}.{hint}"
-        )
-    if images.dtype == np.bool_:
-        raise ValueError(f"{name} should hold numbers; got dtype {images.dtype} (a mask?).")
-    _v.finite(images, name)
-    if scaled is True and images.dtype == np.uint8:
-        raise ValueError(
-            f"{name} should be floats scaled to [0, 1]; got raw uint8 pixels 0-255. "
-            "Divide them by 255 first: scale_images(images) (chapter 3)."
-        )
-    if scaled is True and images.size and (images.min() < 0 or images.max() > 1):
-        raise ValueError(
-            f"{name} should be scaled to [0, 1]; got values from {images.min():.4g} to "
-            f"{images.max():.4g}. Divide the uint8 pixels by 255 first (chapter 3)."
-        )
-    if scaled is False and images.size and (images.min() < 0 or images.max() > 255):
-        raise ValueError(f"{name} should hold pixels 0-255; got {images.min():.4g} to {images.max():.4g}.")
+#: The checks of chapter 3's arrays, shared by every helper that takes images or labels:
+#: `check_images(images, scaled=True)` refuses what a model cannot read (with the reason),
+#: `check_labels(labels)` returns them as an int array of digits 0-9.
+check_images = _v.images
+check_labels = _v.labels
 
 
-def check_labels(labels: np.ndarray, name: str = "labels") -> np.ndarray:
-    """Return `labels` as a 1-D int array after checking they are whole numbers 0-9.
-
-    Whole floats (3.0) are accepted; fractions, NaN, booleans, one-hot rows and
-    probabilities are refused with a sentence saying what to do.
-    """
-    labels = _v.as_array(labels, name)
-    if labels.ndim != 1:
-        hint = ""
-        if labels.ndim == 2 and labels.shape[1] == 10:
-            one_hot = bool(np.isin(labels, (0, 1)).all()) if labels.size else False
-            hint = (" (these look like one-hot rows: take np.argmax(labels, axis=1))" if one_hot
-                    else " (these look like probabilities: take np.argmax(..., axis=1))")
-        elif labels.ndim == 0:
-            hint = " (one number: wrap it in a list, [label])"
-        raise ValueError(f"{name} should be a 1-D array of digits 0-9; got shape {labels.shape}{hint}.")
-    if labels.dtype == np.bool_:
-        raise ValueError(f"{name} should be digits 0-9; got booleans (a mask of right and wrong answers?).")
-    _v.finite(labels, name)
-    if labels.size and not np.issubdtype(labels.dtype, np.integer):
-        fractional = np.flatnonzero(labels != np.round(labels))
-        if fractional.size:
-            first = int(fractional[0])
-            raise ValueError(
-                f"{name} should be whole numbers 0-9; got {labels[first]:g} at index {first} "
-                "(probabilities? take np.argmax(..., axis=1) first)."
-            )
-    if labels.size and (labels.min() < 0 or labels.max() > 9):
-        first = int(np.flatnonzero((labels < 0) | (labels > 9))[0])
-        raise ValueError(
-            f"{name} should be digits 0-9; got values from {labels.min():g} to {labels.max():g} "
-            f"(the first out of range, {labels[first]:g}, at index {first})."
-        )
-    return labels.astype(np.int64)
-
-
+@accepts(images=Array())
 def scale_images(images: np.ndarray) -> np.ndarray:
     """Turn uint8 pixels 0-255 into float32 values in [0, 1]. Introduced in chapter 3."""
-    images = _v.as_array(images, "images")
     if images.dtype != np.uint8:
-        raise ValueError(
-            f"scale_images expects raw uint8 pixels 0-255; got dtype {images.dtype}. "
-            "Were these images scaled already?"
-        )
+        raise ValueError(f"images should be raw uint8 pixels 0-255 for scale_images; got dtype {images.dtype}. "
+                         "Were these images scaled already?")
     return images.astype(np.float32) / 255.0
 
 
+@accepts(images=Array())
 def add_channel_axis(images: np.ndarray) -> np.ndarray:
     """Reshape (n, 28, 28) images to (n, 28, 28, 1), the layout `Conv2D` expects (chapter 3)."""
-    images = _v.as_array(images, "images")
     if images.ndim != 3 or images.shape[1:] != (28, 28):
         hint = " It has its channel axis already." if images.shape[1:] == (28, 28, 1) else ""
-        raise ValueError(f"add_channel_axis expects shape (n, 28, 28); got {images.shape}.{hint}")
+        raise ValueError(f"images should have shape (n, 28, 28) for add_channel_axis; got {images.shape}.{hint}")
     return images.reshape(-1, 28, 28, 1)
 
 
@@ -230,37 +156,31 @@ def prepare_images(images: np.ndarray) -> np.ndarray:
     return add_channel_axis(scale_images(images))
 
 
-def split_validation(
-    x: np.ndarray, y: np.ndarray, n_val: int = 5000, seed: int = 0
-) -> tuple[Split, Split]:
+@accepts(x=Array(), y=Array(), n_val=Whole(minimum=None), seed=Whole(minimum=0))
+def split_validation(x: np.ndarray, y: np.ndarray, n_val: int = 5000, seed: int = 0) -> tuple[Split, Split]:
     """Hold out `n_val` random examples of the training set for validation (chapter 3).
 
     Returns ``(x_fit, y_fit), (x_val, y_val)``; the same seed always gives the same split.
     """
-    x, y = _v.as_array(x, "x"), _v.as_array(y, "y")
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"x and y should be arrays of examples; got shapes {x.shape} and {y.shape}.")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length; got {len(x)} and {len(y)}.")
+    _v.equal_length(x, y, "x and y")
     if len(x) < 2:
-        raise ValueError(f"need at least 2 examples to split off a validation set; got {len(x)}.")
-    n_val = _v.whole(n_val, "n_val", minimum=None)
+        raise ValueError(f"x should hold at least 2 examples to split off a validation set; got {len(x)}.")
     if not 0 < n_val < len(x):
-        raise ValueError(f"n_val must be between 1 and {len(x) - 1}; got {n_val}.")
-    seed = _v.whole(seed, "seed", minimum=0)
+        raise ValueError(f"n_val should be between 1 and {len(x) - 1}; got {n_val}.")
     order = np.random.default_rng(seed).permutation(len(x))
     fit, val = order[:-n_val], order[-n_val:]
     return (x[fit], y[fit]), (x[val], y[val])
 
 
+@accepts(n_val=Whole(minimum=1, maximum=59999), seed=Whole(minimum=0))  # checked before the slow load
 def load_prepared(n_val: int = 5000, seed: int = 0) -> dict[str, np.ndarray]:
     """MNIST ready for a model: float32 (n, 28, 28, 1) images in [0, 1] and int labels.
 
     Keys: ``x_fit, y_fit`` (training minus validation), ``x_val, y_val``, ``x_test, y_test``.
     The preparation chapter 3 teaches, in one call for later chapters.
     """
-    n_val = _v.whole(n_val, "n_val", minimum=1, maximum=59999)  # before the slow load
-    seed = _v.whole(seed, "seed", minimum=0)
     (x_train, y_train), (x_test, y_test) = load_mnist()
     (x_fit, y_fit), (x_val, y_val) = split_validation(
         prepare_images(x_train), y_train.astype(np.int64), n_val=n_val, seed=seed
@@ -286,6 +206,7 @@ UCI_DIGITS_CITATION = (
 UCI_DIGITS_COUNT = 1797
 
 
+@accepts(path=Maybe(Place("the file name of uci_digits.npz")))
 def load_uci_digits(path: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The 1,797 handwritten digits of UCI's "Optical Recognition of Handwritten Digits" set.
 
@@ -296,9 +217,7 @@ def load_uci_digits(path: str | os.PathLike | None = None) -> tuple[np.ndarray, 
     data (`UCI_DIGITS_FILE`, the copy scikit-learn bundles); `path` reads another copy laid
     out the same way. A missing or damaged file is a ValueError. Introduced in chapter 9.
     """
-    if path is not None and not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path should be the file name of uci_digits.npz (a str or Path) or None; got {_v.describe(path)}.")
-    file = UCI_DIGITS_FILE if path is None else Path(path).expanduser()
+    file = UCI_DIGITS_FILE if path is None else path
     if path is None and not file.is_file():
         raise ValueError(f"the book's copy of the UCI digits is missing ({file}); reinstall the helpers "
                          "package (pip install cnn-mnist-helpers) or remake it with tools/extract_uci_digits.py.")

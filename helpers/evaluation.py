@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from helpers import _validate as _v
-from helpers.data import check_labels
+from helpers._validate import ConfusionMatrix, Fraction, Labels, Mask, Probabilities, Whole, accepts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,46 +20,19 @@ if TYPE_CHECKING:
 N_CLASSES = 10
 
 
-def check_probabilities(probabilities: np.ndarray, name: str = "probabilities") -> np.ndarray:
-    """Return `probabilities` as a float array after checking it is (n, 10), rows summing to 1.
-
-    Each row must hold 10 numbers in [0, 1] that add up to 1 (a softmax output), as
-    `model.predict` returns them. Introduced in chapter 6.
-    """
-    probabilities = _v.as_array(probabilities, name)
-    if probabilities.ndim != 2 or probabilities.shape[1] != N_CLASSES:
-        hint = " (these look like labels: pass what model.predict returns)" if probabilities.ndim == 1 else ""
-        raise ValueError(
-            f"{name} should have shape (n, {N_CLASSES}), one row of class probabilities per image; "
-            f"got shape {probabilities.shape}{hint}."
-        )
-    if not np.issubdtype(probabilities.dtype, np.floating):
-        raise ValueError(f"{name} should be floats in [0, 1]; got dtype {probabilities.dtype}.")
-    _v.finite(probabilities, name)
-    if probabilities.size and (probabilities.min() < 0 or probabilities.max() > 1):
-        raise ValueError(
-            f"{name} should lie in [0, 1]; got values from {probabilities.min():.3g} to "
-            f"{probabilities.max():.3g} (logits? apply a softmax first)."
-        )
-    sums = probabilities.sum(axis=1)
-    if probabilities.size and not np.allclose(sums, 1.0, atol=1e-3):
-        worst = int(np.argmax(np.abs(sums - 1)))
-        raise ValueError(f"each row of {name} should sum to 1; row {worst} sums to {sums[worst]:.4f}.")
-    return probabilities.astype(np.float64)
+#: The checks of a model's outputs (chapter 6): `check_probabilities(p)` returns an (n, 10)
+#: float array whose rows sum to 1, `check_confusion_matrix(cm)` a 10x10 int table of counts.
+check_probabilities = _v.probabilities
+check_confusion_matrix = _v.confusion
 
 
-def _same_length(a: np.ndarray, b: np.ndarray, names: str) -> None:
-    if len(a) != len(b):
-        raise ValueError(f"{names} must have the same length; got {len(a)} and {len(b)}.")
-
-
+@accepts(probabilities=Probabilities(nonempty=True))
 def predicted_classes(probabilities: np.ndarray) -> np.ndarray:
     """The most probable class of each row: ``np.argmax(probabilities, axis=1)`` (chapter 6)."""
-    probabilities = check_probabilities(probabilities)
-    _v.nonempty(probabilities, "probabilities")
     return np.argmax(probabilities, axis=1).astype(np.int64)
 
 
+@accepts(y_true=Labels(nonempty=True), y_pred=Labels())
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     """The 10x10 confusion matrix: entry [i, j] counts images of digit i predicted as j.
 
@@ -67,40 +40,22 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     classes, columns predictions; the matrix sums to the number of images and its diagonal
     holds the correct predictions. Introduced in chapter 6.
     """
-    y_true = check_labels(y_true, name="y_true")
-    y_pred = check_labels(y_pred, name="y_pred")
-    _same_length(y_true, y_pred, "y_true and y_pred")
-    _v.nonempty(y_true, "y_true")
+    _v.equal_length(y_true, y_pred, "y_true and y_pred")
     flat = np.bincount(y_true * N_CLASSES + y_pred, minlength=N_CLASSES * N_CLASSES)
     return flat.reshape(N_CLASSES, N_CLASSES).astype(np.int64)
 
 
-def check_confusion_matrix(cm: np.ndarray) -> np.ndarray:
-    """Return `cm` as an int array after checking it is a 10x10 table of counts (chapter 6)."""
-    cm = _v.as_array(cm, "the confusion matrix")
-    if cm.shape != (N_CLASSES, N_CLASSES):
-        raise ValueError(f"a confusion matrix should have shape (10, 10); got {cm.shape}.")
-    if not np.issubdtype(cm.dtype, np.number) or cm.dtype == np.bool_:
-        raise ValueError(f"a confusion matrix should hold counts; got dtype {cm.dtype}.")
-    _v.finite(cm, "the confusion matrix")
-    if cm.min() < 0 or not np.all(cm == np.round(cm)):
-        raise ValueError(
-            "a confusion matrix should hold whole, non-negative counts "
-            "(a row-normalised one? pass the counts instead)."
-        )
-    return cm.astype(np.int64)
-
-
+@accepts(cm=ConfusionMatrix())
 def normalize_rows(cm: np.ndarray) -> np.ndarray:
     """Divide each row by its total: entry [i, j] becomes the share of digit i predicted as j.
 
     A row with no images stays all zeros. Introduced in chapter 6.
     """
-    cm = check_confusion_matrix(cm)
     totals = cm.sum(axis=1, keepdims=True)
     return np.divide(cm, totals, out=np.zeros(cm.shape), where=totals > 0)
 
 
+@accepts(cm=ConfusionMatrix())
 def per_class_scores(cm: np.ndarray) -> dict[str, np.ndarray]:
     """Precision, recall, F1 and support of each digit, from a confusion matrix (chapter 6).
 
@@ -109,7 +64,6 @@ def per_class_scores(cm: np.ndarray) -> dict[str, np.ndarray]:
     f1[k]: their harmonic mean. support[k]: how many images are k. A score whose
     denominator is 0 is reported as 0. Returns arrays of shape (10,).
     """
-    cm = check_confusion_matrix(cm)
     correct = np.diag(cm).astype(float)
     predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
     precision = np.divide(correct, predicted, out=np.zeros(N_CLASSES), where=predicted > 0)
@@ -129,14 +83,13 @@ def scores_table(cm: np.ndarray) -> pd.DataFrame:
     return table
 
 
+@accepts(cm=ConfusionMatrix(), k=Whole(minimum=None))
 def most_confused_pairs(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
     """The `k` largest off-diagonal entries as (true digit, predicted digit, count).
 
     Sorted by count, largest first (ties by true, then predicted digit); pairs with a
     count of 0 are left out. Introduced in chapter 6.
     """
-    cm = check_confusion_matrix(cm)
-    k = _v.whole(k, "k", minimum=None)
     if k < 1:
         raise ValueError(f"k should be a positive number of pairs; got {k}.")
     pairs = [
@@ -148,25 +101,21 @@ def most_confused_pairs(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]
     return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))[:k]
 
 
+@accepts(y_true=Labels(), y_pred=Labels())
 def misclassified_indices(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     """Positions of the images whose prediction differs from the label, in order (chapter 6)."""
-    y_true = check_labels(y_true, name="y_true")
-    y_pred = check_labels(y_pred, name="y_pred")
-    _same_length(y_true, y_pred, "y_true and y_pred")
+    _v.equal_length(y_true, y_pred, "y_true and y_pred")
     return np.flatnonzero(y_true != y_pred)
 
 
+@accepts(y_true=Labels(nonempty=True), probabilities=Probabilities(), k=Whole(minimum=None))
 def most_confident_mistakes(y_true: np.ndarray, probabilities: np.ndarray, k: int = 8) -> np.ndarray:
     """Indices of the `k` wrong predictions the model was surest of, surest first.
 
     `probabilities` is the (n, 10) output of `model.predict`; the confidence of a prediction
     is the probability of its predicted class. Introduced in chapter 6.
     """
-    y_true = check_labels(y_true, name="y_true")
-    probabilities = check_probabilities(probabilities)
-    _same_length(y_true, probabilities, "y_true and probabilities")
-    _v.nonempty(y_true, "y_true")
-    k = _v.whole(k, "k", minimum=None)
+    _v.equal_length(y_true, probabilities, "y_true and probabilities")
     if k < 1:
         raise ValueError(f"k should be a positive number of mistakes; got {k}.")
     wrong = misclassified_indices(y_true, np.argmax(probabilities, axis=1))
@@ -175,6 +124,7 @@ def most_confident_mistakes(y_true: np.ndarray, probabilities: np.ndarray, k: in
     return wrong[order[:k]]
 
 
+@accepts(level=Fraction())
 def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for an accuracy of `n_correct` out of `n` (chapters 6 and 7).
 
@@ -189,10 +139,7 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
                 or not np.isfinite(value) or int(value) != value):
             raise TypeError(f"n_correct and n should be whole numbers of images; got {n_correct!r} and {n!r}.")
     if n < 1 or not 0 <= n_correct <= n:
-        raise ValueError(f"need 0 <= n_correct <= n and n >= 1; got n_correct={n_correct}, n={n}.")
-    level = _v.number(level, "level")
-    if not 0 < level < 1:
-        raise ValueError(f"level should lie strictly between 0 and 1; got {level}.")
+        raise ValueError(f"n_correct and n should satisfy 0 <= n_correct <= n and n >= 1; got n_correct={n_correct}, n={n}.")
     z = NormalDist().inv_cdf(0.5 + level / 2)
     p = n_correct / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -202,6 +149,7 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
     return float(low), float(high)
 
 
+@accepts(correct_a=Mask(), correct_b=Mask())
 def mcnemar_exact(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float | int]:
     """McNemar's exact test of two models on the same images (chapter 7).
 
@@ -214,16 +162,9 @@ def mcnemar_exact(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, flo
     """
     from math import comb
 
-    arrays = []
-    for name, values in (("correct_a", correct_a), ("correct_b", correct_b)):
-        array = np.asarray(values)
-        if array.dtype != bool or array.ndim != 1:
-            raise TypeError(f"{name} should be a 1-D boolean array (True where the model is right); "
-                            f"got dtype {array.dtype}, shape {array.shape}.")
-        arrays.append(array)
-    _same_length(arrays[0], arrays[1], "correct_a and correct_b")
-    a_only = int((arrays[0] & ~arrays[1]).sum())
-    b_only = int((arrays[1] & ~arrays[0]).sum())
+    _v.equal_length(correct_a, correct_b, "correct_a and correct_b")
+    a_only = int((correct_a & ~correct_b).sum())
+    b_only = int((correct_b & ~correct_a).sum())
     n = a_only + b_only
     tail = sum(comb(n, k) for k in range(min(a_only, b_only) + 1)) / 2**n
     return {"a_only": a_only, "b_only": b_only, "p_value": float(min(1.0, 2 * tail))}

@@ -6,10 +6,9 @@ Keras is imported inside the functions, so importing `helpers` stays fast.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from helpers import _validate as _v
-from helpers._validate import OneOf, Whole, accepts
+from helpers._validate import Flag, Model, Number, OneOf, Rate, Whole, Widths, accepts
 
 if TYPE_CHECKING:
     import keras
@@ -56,6 +55,7 @@ def dense_params(inputs: int, units: int) -> int:
     return (inputs + 1) * units
 
 
+@accepts(filters=Widths())
 def build_seed_cnn(filters: tuple[int, int, int] = (25, 64, 64)) -> keras.Model:
     """The source article's network, in Keras 3 style (chapter 4).
 
@@ -66,7 +66,6 @@ def build_seed_cnn(filters: tuple[int, int, int] = (25, 64, 64)) -> keras.Model:
     import keras
     from keras import layers
 
-    filters = _widths(filters, "filters")
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -84,6 +83,8 @@ def build_seed_cnn(filters: tuple[int, int, int] = (25, 64, 64)) -> keras.Model:
     )
 
 
+@accepts(widths=Widths(), batch_norm=Flag(), dropout=Rate(), last_pool=Flag(), dense_units=Whole(minimum=0),
+         first_padding=OneOf("valid", "same", fold_case=True))
 def build_improved_cnn(
     widths: tuple[int, int, int] = (32, 64, 128),
     batch_norm: bool = True,
@@ -106,21 +107,12 @@ def build_improved_cnn(
     ReLU, so without batch norm this is the article's network (tests/test_improved.py checks
     it). With batch norm it is a different network: pooling commutes with batch norm's
     per-channel map only where its scale is positive, and the statistics are those of the
-    pooled map. Pooling first, batch norm and ReLU work on a map four times smaller, which on a
-    CPU trains about a quarter faster. Input (28, 28, 1) floats in [0, 1]; output 10 softmax
-    probabilities.
+    pooled map. Pooling first, batch norm and ReLU work on a map four times smaller.
+    Input (28, 28, 1) floats in [0, 1]; output 10 softmax probabilities.
     """
     import keras
     from keras import layers
 
-    widths = _widths(widths, "widths")
-    batch_norm, last_pool = _v.flag(batch_norm, "batch_norm"), _v.flag(last_pool, "last_pool")
-    dropout = _v.number(dropout, "dropout", minimum=0.0)
-    if dropout >= 1:
-        raise ValueError(f"dropout should be a rate in [0, 1), the share of units dropped; got {dropout:g}.")
-    dense_units = _v.whole(dense_units, "dense_units", minimum=0)
-    if first_padding not in ("valid", "same"):
-        raise ValueError(f"first_padding must be 'valid' or 'same'; got {first_padding!r}.")
     model = keras.Sequential([keras.Input((28, 28, 1))], name="improved_cnn")
     for block, filters in enumerate(widths, start=1):
         padding = first_padding if block == 1 else "valid"
@@ -139,6 +131,8 @@ def build_improved_cnn(
     return model
 
 
+@accepts(shift=Number(minimum=0.0, maximum=0.5), rotation_degrees=Number(minimum=0.0, maximum=180.0),
+         zoom=Number(minimum=0.0, maximum=0.5))
 def build_augmenter(shift: float = 0.08, rotation_degrees: float = 8.0, zoom: float = 0.08) -> keras.Sequential:
     """Random small shifts (up to 8 % of the side, about 2 pixels), rotations (up to 8 degrees)
     and zooms (up to 8 %), active only in training (chapter 7).
@@ -148,9 +142,6 @@ def build_augmenter(shift: float = 0.08, rotation_degrees: float = 8.0, zoom: fl
     import keras
     from keras import layers
 
-    shift = _v.number(shift, "shift", minimum=0.0, maximum=0.5)
-    rotation_degrees = _v.number(rotation_degrees, "rotation_degrees", minimum=0.0, maximum=180.0)
-    zoom = _v.number(zoom, "zoom", minimum=0.0, maximum=0.5)
     return keras.Sequential(
         [
             layers.RandomRotation(rotation_degrees / 360.0, fill_mode="constant"),
@@ -161,17 +152,11 @@ def build_augmenter(shift: float = 0.08, rotation_degrees: float = 8.0, zoom: fl
     )
 
 
+@accepts(model=Model())
 def layer_table(model: keras.Model) -> list[tuple[str, tuple[int, ...], int]]:
-    """Each layer's (name, output shape without the batch axis, parameter count), in order.
+    """Each layer's (name, output shape without the batch axis, parameter count), in order (chapter 4).
 
-    For the article's network it equals `SEED_LAYERS` (chapter 4 asserts it).
+    For the article's network it equals `SEED_LAYERS`, as chapter 4 asserts.
     """
-    model = _v.model(model)
     return [(layer.name, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
 
-
-def _widths(value: Any, name: str) -> tuple[int, int, int]:
-    """Three whole numbers of filters, each at least 1, for the three convolutions."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
-        raise TypeError(f"{name} should be three numbers of filters such as (25, 64, 64); got {_v.describe(value)}.")
-    return tuple(_v.whole(v, f"{name}[{k}]") for k, v in enumerate(value))  # type: ignore[return-value]

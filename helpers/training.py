@@ -20,7 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from helpers import _validate as _v
 from helpers import models as _models
+from helpers._validate import accepts
+from helpers.data import load_prepared
 
 if TYPE_CHECKING:
     import keras
@@ -54,8 +57,9 @@ class Recipe:
     ema_momentum: float | None = None  # e.g. 0.99: evaluate an average of recent weights
 
     def __post_init__(self) -> None:
-        """Refuse a recipe that could only train wrongly or silently (issue 17)."""
-        _check_recipe(self)
+        """Refuse a recipe that could only train wrongly or silently, naming the field."""
+        for key, spec in RECIPE_FIELDS.items():
+            spec(getattr(self, key), key)
 
     def fingerprint(self) -> str:
         """A short hash of the recipe and of its builder's code: a saved model is reused only if
@@ -77,51 +81,43 @@ class Recipe:
 SCHEDULES = ("constant", "cosine", "warmup-cosine")
 
 
-def _check_recipe(recipe: Recipe) -> None:
-    """Raise TypeError/ValueError naming the first field of `recipe` that cannot be trained."""
-    from helpers import _validate
+def _builder(value: Any, name: str) -> str:
+    """The name of a function in `helpers.models` that builds a network."""
+    if not isinstance(value, str) or not callable(getattr(_models, value, None)):
+        raise ValueError(f"{name} should name a function in helpers.models, e.g. 'build_seed_cnn'; got {value!r}.")
+    return value
 
-    if not isinstance(recipe.name, str) or not recipe.name.strip():
-        raise ValueError(f"a recipe needs a name (a non-empty string); got {recipe.name!r}.")
-    if not isinstance(recipe.builder, str) or not callable(getattr(_models, recipe.builder, None)):
-        raise ValueError(f"builder should name a function in helpers.models, e.g. 'build_seed_cnn'; got {recipe.builder!r}.")
-    _validate.whole(recipe.epochs, "epochs", minimum=1)
-    _validate.whole(recipe.batch_size, "batch_size", minimum=1)
-    _validate.number(recipe.learning_rate, "learning_rate", positive=True)
-    if recipe.schedule not in SCHEDULES:
-        raise ValueError(f"schedule should be one of {list(SCHEDULES)}; got {recipe.schedule!r}.")
-    if not isinstance(recipe.builder_kwargs, dict) or not all(isinstance(k, str) for k in recipe.builder_kwargs):
-        raise TypeError(f"builder_kwargs should be a dict of keyword arguments; got {recipe.builder_kwargs!r}.")
-    if not isinstance(recipe.augment, (bool, np.bool_)):
-        raise TypeError(f"augment should be True or False; got {recipe.augment!r}.")
-    for key in ("early_stopping_patience", "train_subset"):
-        if getattr(recipe, key) is not None:
-            _validate.whole(getattr(recipe, key), key, minimum=1)
-    _validate.whole(recipe.seed, "seed", minimum=0)
-    for key in ("label_smoothing", "ema_momentum"):
-        value = getattr(recipe, key)
-        if value is not None and (_validate.number(value, key) <= 0 or value >= 1):
-            raise ValueError(f"{key} should be a number between 0 and 1 (exclusive), or None; got {value!r}.")
+
+def _keywords(value: Any, name: str) -> dict[str, Any]:
+    """A dict of keyword arguments for the builder."""
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise TypeError(f"{name} should be a dict of keyword arguments; got {_v.describe(value)}.")
+    return value
+
+
+#: What each field of a `Recipe` may hold.
+RECIPE_FIELDS = {
+    "name": _v.Name(), "builder": _builder, "epochs": _v.Whole(), "batch_size": _v.Whole(),
+    "learning_rate": _v.Number(positive=True), "builder_kwargs": _keywords, "augment": _v.Flag(),
+    "schedule": _v.OneOf(*SCHEDULES), "seed": _v.Whole(minimum=0),
+    "early_stopping_patience": _v.Maybe(_v.Whole()), "train_subset": _v.Maybe(_v.Whole()),
+    "label_smoothing": _v.Maybe(_v.Fraction()), "ema_momentum": _v.Maybe(_v.Fraction()),
+}
 
 
 #: The article's network trained the book's way (chapter 5): float32 input in a cached,
 #: prefetched tf.data pipeline, batches of 128, Adam whose learning rate falls from 0.001 to
-#: 0 along a cosine over the 10 epochs. The schedule is chosen on validation evidence only:
-#: benchmarks/bench_schedule.py (helpers/results/seed_schedule.json, shown in chapter 5)
-#: trained both with seed 0; the last epoch's validation loss was 0.0534 with the cosine and
-#: 0.0744 with a constant 0.001 (validation accuracy 98.44 % and 97.60 %).
+#: 0 along a cosine over the 10 epochs. The schedule was chosen on validation evidence only:
+#: benchmarks/bench_schedule.py compares it with a constant rate, and chapter 5's notes page
+#: shows its record (helpers/results/seed_schedule.json).
 SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch_size=128, schedule="cosine")
 
 
 #: The chapter 7 model, as its two-stage study chose it (helpers.ablation, recorded in
-#: helpers/results/ablation.json; 3 seeds per change, a change kept only if it lowered the
-#: mean validation loss by more than the spread between seeds). The first stage (3 epochs over
-#: 10,000 images) kept: the first convolution padded so that every pixel is seen, batch norm,
-#: wider blocks, no last pooling and a larger learning rate; not a Dense(128) or dropout. The
-#: second stage (training levers, 10 epochs over 10,000 images) kept augmentation; not label
-#: smoothing, a weight average or warm-up. Trained on all fitting images for 15 epochs (a
-#: budget: a few minutes on two CPU cores) with early stopping on the validation loss
-#: (patience 3). Chapter 7 asserts that this is the study's recipe.
+#: helpers/results/ablation.json): a change of architecture or training was kept only if it
+#: lowered the mean validation loss by more than the spread between seeds. Chapter 7 shows
+#: which changes were kept and asserts that this is the study's recipe. Trained on all fitting
+#: images for 15 epochs with early stopping on the validation loss (patience 3).
 IMPROVED_RECIPE = Recipe(
     name="improved_cnn", builder="build_improved_cnn", epochs=15, batch_size=128, learning_rate=2e-3,
     builder_kwargs={"widths": (32, 64, 128), "batch_norm": True, "dropout": 0.0, "last_pool": False,
@@ -130,6 +126,7 @@ IMPROVED_RECIPE = Recipe(
 )
 
 
+@accepts(seed=_v.Whole(minimum=0))
 def set_seed(seed: int = 0) -> None:
     """Seed Python, NumPy and TensorFlow at once (chapter 5); safe on a CPU and on a GPU alike.
 
@@ -138,20 +135,26 @@ def set_seed(seed: int = 0) -> None:
     `UnimplementedError` on a GPU for ops that have no deterministic GPU kernel, and runs some
     others (the scatter ops) on the CPU, much slower. Seeding gives the same starting weights
     and data order everywhere; on a GPU the last digits of a run may still vary.
-    `seed` must be a non-negative int.
     """
     import keras
 
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}.")
     keras.utils.set_random_seed(seed)
 
 
 def models_dir() -> Path:
-    """The folder where trained models are saved: $CNN_BOOK_MODELS, else ./models."""
-    return Path(os.environ.get(MODELS_ENV_VAR, "models")).expanduser()
+    """The folder where trained models are saved: $CNN_BOOK_MODELS, else ./models (chapter 5)."""
+    folder = os.environ.get(MODELS_ENV_VAR)
+    if folder is not None and not folder.strip():
+        raise ValueError(
+            f"the environment variable {MODELS_ENV_VAR} should name the folder for trained models; got an "
+            f"empty string. Set it, e.g. os.environ['{MODELS_ENV_VAR}'] = '/content/models', or remove it "
+            f"(del os.environ['{MODELS_ENV_VAR}']) to use ./models."
+        )
+    return Path("models" if folder is None else folder).expanduser()
 
 
+@accepts(x=_v.Images(scaled=True, nonempty=True), y=_v.Labels(nonempty=True), batch_size=_v.Whole(),
+         shuffle=_v.Flag(), seed=_v.Whole(minimum=0), augment=_v.Flag())
 def make_dataset(
     x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = False, seed: int = 0,
     augment: bool = False,
@@ -163,12 +166,7 @@ def make_dataset(
     """
     import tensorflow as tf
 
-    from helpers.data import check_images, check_labels
-
-    check_images(x, scaled=True, name="x")
-    y = check_labels(y, name="y")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length; got {len(x)} and {len(y)}.")
+    _v.equal_length(x, y, "x and y")
     if x.dtype != np.float32:
         raise ValueError(f"x should be float32 (see chapter 3); got {x.dtype}.")
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).cache()
@@ -178,14 +176,14 @@ def make_dataset(
     if augment:
         augmenter = _models.build_augmenter()
         dataset = dataset.map(lambda images, labels: (augmenter(images, training=True), labels))
-    # A fixed prefetch of two batches, with tf.data's autotuning off: on a 2-core CPU the
-    # autotuner's own threads competed with training, and about half the epochs took 40 s
-    # instead of 22 s (measured here on the seed network); with it off, every epoch took 21-23 s.
+    # A fixed prefetch of two batches, with tf.data's autotuning off: on a machine with few
+    # CPU cores the autotuner's own threads compete with training and slow some epochs.
     options = tf.data.Options()
     options.autotune.enabled = False
     return dataset.prefetch(2).with_options(options)
 
 
+@accepts(model=_v.Model(), recipe=_v.RecipeSpec(), steps_per_epoch=_v.Whole())
 def compile_model(model: keras.Model, recipe: Recipe, steps_per_epoch: int) -> keras.Model:
     """Compile with Adam, sparse categorical cross-entropy and accuracy (chapter 5)."""
     import keras
@@ -202,9 +200,10 @@ def compile_model(model: keras.Model, recipe: Recipe, steps_per_epoch: int) -> k
     return model
 
 
+@accepts(recipe=_v.RecipeSpec(), steps_per_epoch=_v.Whole())
 def learning_rate_schedule(recipe: Recipe, steps_per_epoch: int) -> Any:
-    """The learning rate of `recipe` (a number, or a Keras schedule of the step) for a run of
-    ``recipe.epochs * steps_per_epoch`` steps; see `SCHEDULES`."""
+    """The learning rate of `recipe` (chapter 5): a number, or a Keras schedule of the step, for
+    a run of ``recipe.epochs * steps_per_epoch`` steps; see `SCHEDULES`."""
     import keras
 
     if recipe.schedule == "cosine":
@@ -217,6 +216,7 @@ def learning_rate_schedule(recipe: Recipe, steps_per_epoch: int) -> Any:
     return recipe.learning_rate
 
 
+@accepts(label_smoothing=_v.Fraction())
 def smoothed_crossentropy(label_smoothing: float) -> keras.losses.Loss:
     """Cross-entropy against smoothed targets for integer labels (chapter 7's lever):
     the true digit gets ``1 - s + s/10`` and every other digit ``s/10``. Keras's sparse
@@ -251,11 +251,12 @@ def _loss_classes() -> dict[str, type]:
 _LOSSES: dict[str, type] | None = None
 
 
+@accepts(recipe=_v.RecipeSpec(), data=_v.Prepared())
 def fit_recipe(
     recipe: Recipe, data: dict[str, np.ndarray], verbose: int | str = "auto"
 ) -> tuple[keras.Model, dict[str, list[float]]]:
     """Build, compile and fit `recipe` on ``data['x_fit'], data['y_fit']``, validating on
-    ``x_val, y_val``. Returns the model and its history (one list per metric) plus the
+    ``x_val, y_val`` (chapters 5 and 6). Returns the model and its history (one list per metric) plus the
     training time in seconds under the keys ``"seconds"`` (the whole fit, one entry) and
     ``"epoch_seconds"`` (one per epoch); see `history_record`."""
     import keras
@@ -306,6 +307,7 @@ def epoch_timer() -> keras.callbacks.Callback:
     return EpochTimer()
 
 
+@accepts(history=_v.History(), seconds=_v.Number(minimum=0.0), epoch_seconds=_v.Times())
 def history_record(
     history: keras.callbacks.History | dict[str, list[float]], seconds: float, epoch_seconds: list[float]
 ) -> dict[str, list[float]]:
@@ -313,26 +315,22 @@ def history_record(
     ``accuracy``, ``val_loss``, ``val_accuracy``), ``"seconds"`` (a one-element list: the
     whole fit) and ``"epoch_seconds"`` (one entry per epoch). Chapter 5 and `fit_recipe` both
     make their record with it."""
-    logs = history.history if hasattr(history, "history") else history
-    record = {key: [float(v) for v in values] for key, values in logs.items()}
-    epochs = {len(values) for values in record.values()}
-    if len(epochs) > 1 or (record and epochs != {len(epoch_seconds)}):
-        raise ValueError(
-            f"every metric needs one value per epoch and epoch_seconds one time per epoch; got "
-            f"{ {key: len(v) for key, v in record.items()} } and {len(epoch_seconds)} epoch times."
-        )
-    if seconds < 0 or any(s < 0 for s in epoch_seconds):
-        raise ValueError(f"times should be non-negative seconds; got {seconds} and {epoch_seconds}.")
-    record["seconds"] = [float(seconds)]
-    record["epoch_seconds"] = [float(s) for s in epoch_seconds]
-    return record
+    epochs = {len(values) for values in history.values()}
+    if len(epochs) > 1:
+        counts = ", ".join(f"{key} {len(values)}" for key, values in history.items())
+        raise ValueError(f"every metric of history should have one value per epoch; got {counts}.")
+    if epochs != {len(epoch_seconds)}:
+        raise ValueError(f"epoch_seconds should have one time per epoch, {epochs.pop()} like the metrics; "
+                         f"got {len(epoch_seconds)}.")
+    return {**history, "seconds": [seconds], "epoch_seconds": epoch_seconds}
 
 
 def _paths(recipe: Recipe, folder: Path | None) -> tuple[Path, Path]:
-    folder = models_dir() if folder is None else Path(folder)
+    folder = models_dir() if folder is None else folder
     return folder / f"{recipe.name}.keras", folder / f"{recipe.name}.json"
 
 
+@accepts(model=_v.Model(), history=_v.History(), recipe=_v.RecipeSpec(), folder=_v.Maybe(_v.Place()))
 def save_trained(
     model: keras.Model, history: dict[str, list[float]], recipe: Recipe, folder: Path | None = None
 ) -> Path:
@@ -340,21 +338,14 @@ def save_trained(
 
     Both files are written under temporary names and renamed only when both are complete,
     so a failure (a history that is not a dict of number lists, a full disk) leaves the
-    previous record, or none, never half a record.
+    previous record, or none, never half a record (chapter 5).
     """
-    from helpers import _validate
-
-    _validate.model(model)
-    _validate.recipe(recipe)
-    if not isinstance(history, dict) or not all(
-        isinstance(k, str) and isinstance(v, (list, tuple)) for k, v in history.items()
-    ):
-        raise TypeError(f"history should be a dict of lists, one value per epoch (history_record's); got {_validate.describe(history)}.")
     meta = {"recipe": dataclasses.asdict(recipe), "fingerprint": recipe.fingerprint(), "history": history}
     try:
         text = json.dumps(meta, indent=1, allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"the history cannot be saved as JSON ({error}); nothing was written.") from None
+        raise ValueError(f"history should hold finite numbers, which JSON can store ({error}); "
+                         "nothing was written.") from None
     model_path, meta_path = _paths(recipe, folder)
     model_path.parent.mkdir(parents=True, exist_ok=True)
     temp_model = model_path.with_name(f".{recipe.name}.{os.getpid()}.tmp.keras")
@@ -384,8 +375,9 @@ def _load_saved(recipe: Recipe, folder: Path | None) -> tuple[tuple[Any, dict] |
         return None, f"its record {meta_path.name} is not readable JSON (damaged or not a record)"
     if not isinstance(meta, dict) or meta.get("fingerprint") != recipe.fingerprint():
         return None, "it was saved for another version of the recipe or of its builder"
-    history = meta.get("history")
-    if not isinstance(history, dict) or not history:
+    try:
+        history = _v.history(meta.get("history"))
+    except (TypeError, ValueError):
         return None, f"its record {meta_path.name} has no training history"
     _loss_classes()  # a model trained with label smoothing needs the book's loss to load
     try:
@@ -399,19 +391,20 @@ def _load_saved(recipe: Recipe, folder: Path | None) -> tuple[tuple[Any, dict] |
     return (model, history), ""
 
 
-def load_trained(
-    recipe: Recipe, folder: Path | None = None
-) -> tuple[keras.Model, dict[str, list[float]]] | None:
-    """Reload a model saved by `save_trained` for this exact recipe, or None if there is none.
+@accepts(recipe=_v.RecipeSpec(), folder=_v.Maybe(_v.Place()))
+def load_trained(recipe: Recipe, folder: Path | None = None) -> tuple[keras.Model, dict[str, list[float]]] | None:
+    """Reload a model saved by `save_trained` for this exact recipe, or None if there is none (chapter 5).
 
     A file saved for another recipe, one that does not load (damaged, or written by a newer
-    Keras), or a record without its history counts as none.
+    Keras), or a record without its history counts as none, and the reason is printed.
     """
-    from helpers import _validate
+    saved, why = _load_saved(recipe, folder)
+    if saved is None and any(path.exists() for path in _paths(recipe, folder)):
+        print(f"Not loading the saved '{recipe.name}': {why}.")
+    return saved
 
-    return _load_saved(_validate.recipe(recipe), folder)[0]
 
-
+@accepts(recipe=_v.RecipeSpec(), data=_v.Maybe(_v.Prepared()), folder=_v.Maybe(_v.Place()))
 def train_or_load(
     recipe: Recipe = SEED_RECIPE,
     data: dict[str, np.ndarray] | None = None,
@@ -423,46 +416,13 @@ def train_or_load(
     `data` is what `helpers.data.load_prepared()` returns (loaded here when None).
     Returns the model and its training history. Introduced in chapter 6.
     """
-    from helpers import _validate
-
-    saved, why = _load_saved(_validate.recipe(recipe), folder)
+    saved, why = _load_saved(recipe, folder)
     if saved is not None:
         print(f"Loaded the trained model '{recipe.name}' from {_paths(recipe, folder)[0]}.")
         return saved
     print(f"Training '{recipe.name}' now ({recipe.epochs} epochs): {why}.")
     if data is None:
-        from helpers.data import load_prepared
-
         data = load_prepared()
     model, history = fit_recipe(recipe, data, verbose=verbose)
     save_trained(model, history, recipe, folder)
     return model, history
-
-
-#: Where `benchmarks/bench_best_effort.py` records its result; it ships with the helpers.
-BEST_EFFORT_FILE = Path(__file__).resolve().parent / "results" / "best_effort.json"
-
-
-def recorded_best_effort(path: Path | None = None) -> dict[str, Any]:
-    """The recorded best-effort result (chapter 7): the improved recipe trained longer over
-    several seeds, as `benchmarks/bench_best_effort.py` wrote it, with its date, machine and
-    command. Raises ValueError if the file is missing or does not hold such a record."""
-    path = BEST_EFFORT_FILE if path is None else Path(path)
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(
-            f"no readable best-effort record at {path} ({type(error).__name__}); "
-            "run benchmarks/bench_best_effort.py to make one."
-        ) from None
-    expected = {"runs", "mean_test_accuracy", "stdev_test_accuracy", "date", "machine", "command", "recipe"}
-    if not isinstance(record, dict):
-        raise ValueError(f"{path} should hold a JSON object with {sorted(expected)}; got {type(record).__name__}.")
-    missing = expected - set(record)
-    if missing or not isinstance(record["runs"], list) or not record["runs"]:
-        raise ValueError(f"{path} should hold {sorted(expected)} with at least one run; missing {sorted(missing)}.")
-    accuracies = [run.get("test_accuracy") if isinstance(run, dict) else None for run in record["runs"]]
-    if not all(isinstance(a, float | int) and 0.0 <= a <= 1.0 for a in accuracies) or not np.isclose(np.mean(accuracies),
-                                                                          record["mean_test_accuracy"]):
-        raise ValueError(f"{path}: test accuracies should lie in [0, 1] and average to the recorded mean.")
-    return record

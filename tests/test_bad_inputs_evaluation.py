@@ -1,5 +1,5 @@
 """Bad inputs to helpers.evaluation: NaN probabilities and confusion matrices named by index,
-labels of the wrong kind, counts that are not whole, empty or mismatched arrays (issue 17)."""
+labels of the wrong kind, counts that are not whole, empty or mismatched arrays."""
 
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ CASES = [
     ("probabilities ragged", lambda: ev.check_probabilities([[0.5, 0.5], [1.0]]), ValueError, r"different lengths"),
     ("probabilities pair", lambda: ev.check_probabilities((_model(), {})), TypeError, r"unpack it: model, history"),
     ("probabilities model", lambda: ev.check_probabilities(_model()), TypeError, r"model\.predict"),
-    ("predicted empty", lambda: ev.predicted_classes(np.zeros((0, 10))), ValueError, r"probabilities is empty"),
+    ("predicted empty", lambda: ev.predicted_classes(np.zeros((0, 10))), ValueError, r"probabilities should hold at least one row; got an empty array of shape \(0, 10\)"),
     ("predicted NaN", lambda: ev.predicted_classes(P_NAN), ValueError, r"NaN at index \(2, 7\)"),
     # confusion_matrix
     ("cm lengths", lambda: ev.confusion_matrix(Y, Y[:3]), ValueError, r"same length; got 4 and 3"),
-    ("cm empty", lambda: ev.confusion_matrix([], []), ValueError, r"y_true is empty"),
+    ("cm empty", lambda: ev.confusion_matrix([], []), ValueError, r"y_true should hold at least one label; got an empty"),
     ("cm float labels", lambda: ev.confusion_matrix([0.5, 1], [0, 1]), ValueError, r"whole numbers 0-9; got 0\.5"),
     ("cm NaN labels", lambda: ev.confusion_matrix([np.nan, 1.0], [0, 1]), ValueError, r"y_true contains NaN at index 0"),
     ("cm one-hot", lambda: ev.confusion_matrix(np.eye(10)[Y], Y), ValueError, r"one-hot"),
@@ -67,7 +67,7 @@ CASES = [
     ("mistakes NaN", lambda: ev.most_confident_mistakes(Y, P_NAN), ValueError, r"NaN at index \(2, 7\)"),
     ("mistakes swapped", lambda: ev.most_confident_mistakes(P, Y), ValueError, r"y_true.*probabilities"),
     ("mistakes lengths", lambda: ev.most_confident_mistakes(Y[:3], P), ValueError, r"same length"),
-    ("mistakes empty", lambda: ev.most_confident_mistakes([], np.zeros((0, 10))), ValueError, r"y_true is empty"),
+    ("mistakes empty", lambda: ev.most_confident_mistakes([], np.zeros((0, 10))), ValueError, r"y_true should hold at least one label"),
     # accuracy_interval
     ("interval None", lambda: ev.accuracy_interval(None, 100), TypeError, r"whole numbers of images"),
     ("interval string", lambda: ev.accuracy_interval("90", 100), TypeError, r"whole numbers of images"),

@@ -1,5 +1,5 @@
 """Bad inputs to helpers.models: counts and sizes that are not whole positive numbers, widths
-that are not three filter counts, a (model, history) tuple or a recipe's name (issue 17)."""
+that are not three filter counts, a (model, history) tuple or a recipe's name."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ CASES = [
     ("improved last_pool int", lambda: m.build_improved_cnn(last_pool=1), TypeError, r"last_pool should be True or False"),
     ("improved dense negative", lambda: m.build_improved_cnn(dense_units=-1), ValueError, r"dense_units should be at least 0"),
     ("improved dense fraction", lambda: m.build_improved_cnn(dense_units=12.5), TypeError, r"dense_units should be a whole"),
-    ("improved padding", lambda: m.build_improved_cnn(first_padding="full"), ValueError, r"'valid' or 'same'"),
+    ("improved padding", lambda: m.build_improved_cnn(first_padding="full"), ValueError, r"first_padding should be one of 'valid', 'same'; got 'full'"),
     ("augmenter shift 2", lambda: m.build_augmenter(shift=2), ValueError, r"shift should be at most 0.5"),
     ("augmenter rotation negative", lambda: m.build_augmenter(rotation_degrees=-8), ValueError, r"at least 0"),
     ("augmenter zoom NaN", lambda: m.build_augmenter(zoom=float("nan")), ValueError, r"zoom should be a finite number"),
@@ -78,4 +78,16 @@ def test_good_inputs_still_work():
     assert m.conv_params(3, 1, 25) == 250 and m.dense_params(np.int32(64), 10) == 650
     assert m.layer_table(m.build_seed_cnn([25, 64, 64])) == m.SEED_LAYERS
     assert m.build_improved_cnn(dropout=0, dense_units=0).layers[-1].units == 10
-    assert len(m.build_augmenter(shift=0.1, rotation_degrees=0, zoom=0.0).layers) == 3
+
+
+def test_augmenter_layers_carry_its_arguments():
+    """Each argument reaches its layer (a rotation in turns, not degrees; no flip layer)."""
+    rotation, shift, zoom = m.build_augmenter(shift=0.1, rotation_degrees=36, zoom=0.05).layers
+    assert [type(layer).__name__ for layer in (rotation, shift, zoom)] == ["RandomRotation", "RandomTranslation",
+                                                                           "RandomZoom"]
+    assert tuple(rotation.factor) == pytest.approx((-0.1, 0.1))  # 36 degrees is a tenth of a turn
+    assert shift.height_factor == shift.width_factor == 0.1
+    assert zoom.height_factor == 0.05 and zoom.width_factor is None  # None: the same zoom on both axes
+    assert {(layer.fill_mode, layer.fill_value) for layer in (rotation, shift, zoom)} == {("constant", 0.0)}
+    default = m.build_augmenter().layers
+    assert tuple(default[0].factor) == pytest.approx((-8 / 360, 8 / 360)) and default[1].height_factor == 0.08

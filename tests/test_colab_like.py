@@ -353,5 +353,5 @@ def test_chapter_runs_in_colab_like_runtime(rel, tmp_path, tagged_clone, colab_p
         assert "drawing area connected to this notebook's Python: True" in printed
 
     # The recorded best-effort result (chapter 7) is package data: it came along from git.
-    recorded = "from helpers.training import recorded_best_effort; print(len(recorded_best_effort()['runs']))"
+    recorded = "from helpers.records import recorded_best_effort; print(len(recorded_best_effort()['runs']))"
     assert int(run([str(python), "-c", recorded], env=env, cwd=content).stdout) >= 3

@@ -94,7 +94,7 @@ def test_errors_that_are_not_about_the_network_are_not_hidden(monkeypatch, mnist
 def test_keras_result_is_validated(monkeypatch, mnist):
     (x_train, y_train), (x_test, y_test) = mnist
     monkeypatch.setattr(data, "_keras_load", lambda: ((x_train[:100], y_train[:100]), (x_test, y_test)))
-    with pytest.raises(ValueError, match=r"x_train has shape \(100, 28, 28\), expected \(60000, 28, 28\)"):
+    with pytest.raises(ValueError, match=r"x_train should have shape \(60000, 28, 28\); got \(100, 28, 28\)"):
         data.load_mnist()
 
 
@@ -116,9 +116,9 @@ def test_truncated_file_is_a_clear_error(tmp_path, mnist_path):
     "change, message",
     [
         (lambda a: a.pop("y_test"), r"lacks the arrays \['y_test'\]"),
-        (lambda a: a.update(x_train=a["x_train"][:59999]), r"x_train has shape \(59999, 28, 28\)"),
-        (lambda a: a.update(x_test=a["x_test"].astype(np.float32)), "x_test has dtype float32, expected uint8"),
-        (lambda a: a.update(y_train=a["y_train"] + 1), "holds the label 10, expected labels 0-9"),
+        (lambda a: a.update(x_train=a["x_train"][:59999]), r"x_train should have shape \(60000, 28, 28\); got \(59999, 28, 28\)"),
+        (lambda a: a.update(x_test=a["x_test"].astype(np.float32)), "x_test should have dtype uint8; got float32"),
+        (lambda a: a.update(y_train=a["y_train"] + 1), "y_train should hold labels 0-9; got the label 10"),
     ],
 )
 def test_wrong_contents_are_named(tmp_path, mnist, change, message):
@@ -139,13 +139,18 @@ def test_pickled_objects_are_refused(tmp_path, mnist):
         data.load_mnist_npz(path)
 
 
-def test_scale_images_gives_float32_in_unit_range(mnist):
-    x = data.scale_images(mnist[1][0])
-    assert x.dtype == np.float32 and x.min() == 0.0 and x.max() == 1.0
+def test_scale_images_divides_every_pixel_by_255(mnist):
+    """Not just float32 in [0, 1] (a binarised image is that too): every pixel, every grey level."""
+    raw = mnist[1][0]
+    x = data.scale_images(raw)
+    assert x.dtype == np.float32 and x.shape == raw.shape
+    np.testing.assert_array_equal(np.round(x * 255).astype(np.uint8), raw)
+    np.testing.assert_allclose(x * 255, raw, atol=1e-4)
+    assert len(np.unique(x)) == len(np.unique(raw)) > 2  # the grey levels survive
 
 
 def test_scale_images_refuses_already_scaled_input(mnist):
-    with pytest.raises(ValueError, match="expects raw uint8 pixels"):
+    with pytest.raises(ValueError, match="should be raw uint8 pixels"):
         data.scale_images(mnist[1][0] / 255)
 
 
@@ -157,7 +162,7 @@ def test_add_channel_axis_adds_an_axis_and_keeps_the_pixels(mnist):
 
 
 def test_add_channel_axis_refuses_flat_images():
-    with pytest.raises(ValueError, match=r"expects shape \(n, 28, 28\); got \(5, 784\)"):
+    with pytest.raises(ValueError, match=r"should have shape \(n, 28, 28\) for add_channel_axis; got \(5, 784\)"):
         data.add_channel_axis(np.zeros((5, 784), np.uint8))
 
 
@@ -175,7 +180,7 @@ def test_split_validation_bad_sizes(mnist):
     x, y = mnist[0]
     with pytest.raises(ValueError, match="same length"):
         data.split_validation(x, y[:10])
-    with pytest.raises(ValueError, match="n_val must be between"):
+    with pytest.raises(ValueError, match="n_val should be between"):
         data.split_validation(x, y, n_val=0)
 
 

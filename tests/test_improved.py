@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers import models, training
+from helpers import models, records, training
 
 
 def test_improved_network_with_article_switches_has_the_article_shapes():
@@ -103,7 +103,7 @@ def test_make_dataset_refuses_unscaled_images():
 
 
 def test_recorded_best_effort_is_a_complete_record():
-    record = training.recorded_best_effort()
+    record = records.recorded_best_effort()
     runs = record["runs"]
     assert len(runs) >= 3 and len({run["seed"] for run in runs}) == len(runs)
     accuracies = [run["test_accuracy"] for run in runs]
@@ -118,22 +118,22 @@ def test_recorded_best_effort_is_a_complete_record():
 def test_recorded_best_effort_refuses_a_broken_file(tmp_path, text):
     path = tmp_path / "best_effort.json"
     path.write_text(text)
-    with pytest.raises(ValueError, match="best-effort|should hold"):
-        training.recorded_best_effort(path)
+    with pytest.raises(ValueError, match="should hold a best-effort record"):
+        records.recorded_best_effort(path)
 
 
 def test_recorded_best_effort_refuses_a_wrong_mean(tmp_path):
-    record = json.loads(training.BEST_EFFORT_FILE.read_text())
+    record = json.loads(records.BEST_EFFORT_FILE.read_text())
     record["mean_test_accuracy"] += 0.01
     path = tmp_path / "best_effort.json"
     path.write_text(json.dumps(record))
     with pytest.raises(ValueError, match="average to the recorded mean"):
-        training.recorded_best_effort(path)
+        records.recorded_best_effort(path)
 
 
 def test_recorded_best_effort_names_a_missing_file(tmp_path):
     with pytest.raises(ValueError, match="bench_best_effort.py"):
-        training.recorded_best_effort(tmp_path / "absent.json")
+        records.recorded_best_effort(tmp_path / "absent.json")
 
 
 def _input_gradient_mask(model, rng) -> np.ndarray:
@@ -162,26 +162,19 @@ def test_first_padding_same_sees_every_pixel(rng):
 
 
 def test_improved_builder_refuses_an_unknown_padding():
-    with pytest.raises(ValueError, match="first_padding"):
+    with pytest.raises(ValueError, match="first_padding should be one of 'valid', 'same'"):
         models.build_improved_cnn(first_padding="full")
 
 
-def test_max_pooling_commutes_with_batch_norm_only_for_a_positive_scale(rng):
-    """Batch norm at inference maps each channel x -> scale * x + shift. For scale > 0 it keeps
-    which value of a window is largest, so pooling before or after gives the same map; for
-    scale < 0 it turns the largest into the smallest, and the two orders differ."""
-    import keras
-
-    maps = rng.standard_normal((2, 8, 8, 3)).astype(np.float32)
-    pool = keras.layers.MaxPooling2D((2, 2))
-    for scale, same in ((1.7, True), (-1.7, False)):
-        norm = keras.layers.BatchNormalization()
-        norm.build((None, 8, 8, 3))
-        norm.set_weights([np.full(3, scale, np.float32), np.full(3, 0.3, np.float32),
-                          np.zeros(3, np.float32), np.ones(3, np.float32)])
-        pooled_first = np.asarray(norm(pool(maps), training=False))
-        normed_first = np.asarray(pool(norm(maps, training=False)))
-        assert np.allclose(pooled_first, normed_first, atol=1e-5) is same, scale
+def test_each_improved_block_pools_before_batch_norm_and_relu():
+    """The order the builder's docstring explains: convolution, max pooling, batch norm, ReLU
+    (no pooling in the last block unless asked), so batch norm sees the pooled map."""
+    kinds = {"Conv2D": "conv", "MaxPooling2D": "pool", "BatchNormalization": "norm", "Activation": "relu"}
+    blocks = [kinds.get(type(layer).__name__) for layer in models.build_improved_cnn(dropout=0.0).layers]
+    assert blocks[:12] == ["conv", "pool", "norm", "relu"] * 2 + ["conv", "norm", "relu", None]
+    plain = [kinds.get(type(layer).__name__) for layer in models.build_improved_cnn(batch_norm=False,
+                                                                                   last_pool=True).layers]
+    assert plain[:12] == ["conv", "pool", "relu"] * 3 + [None, None, None]
 
 
 @pytest.mark.parametrize(("change", "said"), [

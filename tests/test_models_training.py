@@ -33,12 +33,18 @@ def test_parameter_formulas_agree_with_keras(seed_model):
     assert models.build_seed_cnn(filters=(32, 64, 64)).count_params() == 56_452 + 7 * 10 + 7 * 9 * 64
 
 
-def test_the_last_pooling_keeps_one_value_of_a_3x3_map():
+def test_the_articles_last_pooling_reads_only_the_top_left_of_its_3x3_maps(rng):
+    """In the book's network the third pooling keeps one value of each 3x3 map: the largest of
+    its top-left 2x2 window, so the last row and column of those maps never reach the output."""
     import keras
 
-    fmap = np.arange(9, dtype=np.float32).reshape(1, 3, 3, 1)  # the largest value, 8, sits bottom right
-    pooled = keras.layers.MaxPooling2D((2, 2))(fmap).numpy()
-    assert pooled.shape == (1, 1, 1, 1) and pooled.item() == 4.0  # only the top-left 2x2 window is read
+    seed_model = training.SEED_RECIPE.build()  # seeded: the same weights every run
+    inside = keras.Model(seed_model.inputs, [seed_model.get_layer(name).output
+                                             for name in ("conv2d_3", "max_pooling_3")])
+    maps, pooled = (np.asarray(out) for out in inside([rng.random((4, 28, 28, 1), dtype=np.float32)]))
+    assert maps.shape[1:3] == (3, 3) and pooled.shape[1:3] == (1, 1)
+    np.testing.assert_array_equal(pooled[:, 0, 0], maps[:, :2, :2].max(axis=(1, 2)))
+    assert (maps[:, 2, :] > maps[:, :2, :2].max(axis=(1, 2))[:, None]).any()  # a larger value left unread
 
 
 def _data(n=256, seed=0):

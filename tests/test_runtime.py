@@ -1,7 +1,8 @@
-"""The setup cell's GPU line, and seeding that is safe on a GPU (issue 14, item 3).
+"""The setup cell's GPU line, and seeding that is safe on a GPU.
 
-No GPU is available where these tests run (nor in CI): the GPU branch is tested with a
-stand-in for TensorFlow's device list, and the determinism choice by what `set_seed` leaves set.
+Both branches of the GPU line are tested with a stand-in for TensorFlow's device list, so the
+tests say the same on a machine with a GPU and without; the determinism choice is tested by
+what `set_seed` leaves set.
 """
 
 from __future__ import annotations
@@ -14,14 +15,24 @@ from helpers.runtime import accelerator_summary
 from helpers.training import set_seed
 
 
-def test_summary_says_whether_a_gpu_was_found():
+def test_summary_says_when_no_gpu_was_found(monkeypatch):
     import tensorflow as tf
 
-    line = accelerator_summary()
-    if tf.config.list_physical_devices("GPU"):
-        assert line.startswith("GPU: ")
-    else:
-        assert line == "no GPU found: training runs on the CPU"
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    assert accelerator_summary() == "no GPU found: training runs on the CPU"
+
+
+def test_summary_falls_back_to_the_device_name_without_details(monkeypatch):
+    import tensorflow as tf
+
+    gpu = tf.config.PhysicalDevice(name="/physical_device:GPU:0", device_type="GPU")
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [gpu] if kind == "GPU" else [])
+
+    def no_details(device):
+        raise RuntimeError("details are not available here")
+
+    monkeypatch.setattr(tf.config.experimental, "get_device_details", no_details)
+    assert accelerator_summary() == "GPU: /physical_device:GPU:0"
 
 
 def test_summary_names_the_gpus_it_finds(monkeypatch):
@@ -50,7 +61,11 @@ def test_seeding_does_not_turn_on_op_determinism():
     assert os.environ.get("TF_DETERMINISTIC_OPS") in (None, "", "0", "false")
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
-def test_bad_seed_is_refused(seed):
-    with pytest.raises(ValueError, match="non-negative int"):
+@pytest.mark.parametrize(("seed", "kind", "said"), [
+    (-1, ValueError, r"seed should be at least 0; got -1"), (1.5, TypeError, r"seed should be a whole number"),
+    ("0", TypeError, r"seed should be a whole number.*'0'"), (True, TypeError, r"seed should be a whole number"),
+    (2.0, TypeError, r"write 2"),
+])
+def test_bad_seed_is_refused(seed, kind, said):
+    with pytest.raises(kind, match=said):
         set_seed(seed)
