@@ -412,3 +412,163 @@ class Maybe(_Spec):
 
     def __init__(self, spec: Spec) -> None:
         super().__init__(_maybe, spec=spec)
+
+
+# --- issue-25b: drawing ---------------------------------------------------------------------
+#
+# What the drawing helpers take: pictures whose values are pixels, one digit, stacks of maps,
+# masks, heat maps, a Figure, a function to call.
+
+STANDARDISED = ("pixels are never negative: these look standardised (the mean taken away, divided by the "
+                "spread); draw the images before standardising them, or undo it with x * std + mean")
+
+
+def pixels(array: np.ndarray, name: str, scaled: bool = False) -> None:
+    """Raise ValueError unless `array` can be drawn as a picture: finite values in [0, 1],
+    or 0-255 unless `scaled`; negative values are named as standardised ones."""
+    finite(array, name)
+    if not array.size:
+        return
+    low, high = float(array.min()), float(array.max())
+    if low >= 0 and high <= (1 if scaled else 255):
+        return
+    expected = "[0, 1] (scaled as in chapter 3)" if scaled else "[0, 1] (or 0-255)"
+    why = STANDARDISED if low < 0 else "raw pixels? divide them by 255 first (chapter 3)" if high <= 255 else ""
+    raise ValueError(f"{name} should hold pixel values in {expected}; got values from {low:.4g} to {high:.4g}"
+                     f"{': ' + why if why else ''}.")
+
+
+def one_digit(value: Any, name: str, shapes: tuple[tuple[int, ...], ...] = ((28, 28), (28, 28, 1)),
+              scaled: bool = False) -> np.ndarray:
+    """One 28x28 digit of pixels as a (28, 28) array; a batch, a mask or standardised values are refused."""
+    if hasattr(value, "layers") and hasattr(value, "predict"):
+        raise TypeError(f"{name} should be one digit as an array; got a Keras model "
+                        "(are the model and the image swapped?).")
+    image = as_array(value, name)
+    if image.shape not in shapes:
+        listed = " or ".join(filter(None, [", ".join(map(str, shapes[:-1])), str(shapes[-1])]))
+        batch = image.ndim in (3, 4) and image.shape[1:3] == (28, 28)
+        raise ValueError(f"{name} should be one digit of shape {listed}; got {image.shape}."
+                         f"{' For one digit of a batch, take images[i].' if batch else ''}")
+    if image.dtype == np.bool_:
+        raise ValueError(f"{name} should hold pixel values; got dtype bool (a mask?).")
+    pixels(image, name, scaled)
+    return image.reshape(28, 28)
+
+
+class OneDigit(_Spec):
+    """One digit, (28, 28) or (28, 28, 1) (or the `shapes` given), of pixels; checked as (28, 28)."""
+
+    def __init__(self, shapes: tuple[tuple[int, ...], ...] = ((28, 28), (28, 28, 1)), scaled: bool = False) -> None:
+        super().__init__(one_digit, shapes=shapes, scaled=scaled)
+
+
+def _stack(value: Any, name: str, layout: str, batch_hint: str) -> np.ndarray:
+    array = as_array(value, name)
+    if array.ndim != 3 or 0 in array.shape:
+        hint = f" ({batch_hint})" if batch_hint and array.ndim == 4 else ""
+        raise ValueError(f"{name} should have shape {layout}; got {array.shape}{hint}.")
+    finite(array, name)
+    return array.astype(np.float32)
+
+
+class Stack(_Spec):
+    """A non-empty 3-D array of finite numbers laid out as `layout`, checked as float32;
+    a 4-D one gets `batch_hint`."""
+
+    def __init__(self, layout: str = "(height, width, channels)", batch_hint: str = "") -> None:
+        super().__init__(_stack, layout=layout, batch_hint=batch_hint)
+
+
+def _mask(value: Any, name: str) -> np.ndarray:
+    mask = as_array(value, name)
+    if mask.shape != (28, 28) or mask.dtype != np.bool_:
+        raise ValueError(f"{name} should be a boolean (28, 28) mask, as visible_mask returns; "
+                         f"got {mask.dtype} {mask.shape}.")
+    return mask
+
+
+class Mask(_Spec):
+    """A boolean (28, 28) mask, such as `inspection.visible_mask` returns."""
+
+    def __init__(self) -> None:
+        super().__init__(_mask)
+
+
+def _heat_map(value: Any, name: str) -> np.ndarray:
+    heat = as_array(value, name)
+    if heat.shape != (28, 28):
+        raise ValueError(f"{name} should be a (28, 28) heat map in [0, 1]; got shape {heat.shape}.")
+    in_range(heat, "the heat map", 0.0, 1.0, "Scale it by its maximum, as saliency_map and grad_cam do.")
+    return heat.astype(np.float32)
+
+
+class HeatMap(_Spec):
+    """A (28, 28) map of values in [0, 1], such as `saliency_map` and `grad_cam` return."""
+
+    def __init__(self) -> None:
+        super().__init__(_heat_map)
+
+
+def _shares(value: Any, name: str, what: str, hint: str) -> np.ndarray:
+    array = as_array(value, name)
+    if array.ndim != 1 or array.dtype == np.bool_:
+        raise ValueError(f"{name} should be a 1-D array of {what} in [0, 1], one per image; got shape {array.shape}"
+                         f"{' of booleans' if array.dtype == np.bool_ else ''}.")
+    in_range(array, name, 0.0, 1.0, hint)
+    return array
+
+
+class Shares(_Spec):
+    """A 1-D array of numbers in [0, 1], one per image; `what` names them, `hint` says what they are."""
+
+    def __init__(self, what: str = "probabilities", hint: str = "") -> None:
+        super().__init__(_shares, what=what, hint=hint)
+
+
+def _figure(value: Any, name: str) -> Any:
+    from matplotlib.figure import Figure  # here, not at the top: the checks load without Matplotlib
+
+    if not isinstance(value, Figure):
+        raise TypeError(f"{name} should be a Matplotlib Figure (plt.figure()); got {describe(value)}.")
+    return value
+
+
+class FigureSpec(_Spec):
+    """One Matplotlib Figure."""
+
+    def __init__(self) -> None:
+        super().__init__(_figure)
+
+
+def _function(value: Any, name: str, what: str) -> Any:
+    if not callable(value) or hasattr(value, "__array__"):
+        raise TypeError(f"{name} should be {what}; got {describe(value)}.")
+    return value
+
+
+class Function(_Spec):
+    """Something to call, described by `what` ("a Keras layer or a function of a batch")."""
+
+    def __init__(self, what: str = "a function") -> None:
+        super().__init__(_function, what=what)
+
+
+def digit_model(value: Any, name: str = "model") -> Any:
+    """`value` checked to be a Keras model (see `model`) that takes (28, 28, 1) digits."""
+    value = model(value, name)
+    try:
+        shape = tuple(value.input_shape[1:])
+    except (AttributeError, ValueError):
+        raise ValueError(f"the model {value.name!r} has no input yet; build it with keras.Input((28, 28, 1)) "
+                         "as its first layer, like the book's networks.") from None
+    if shape != (28, 28, 1):
+        raise ValueError(f"{name} should take (28, 28, 1) digits, like the book's networks; got input shape {shape}.")
+    return value
+
+
+class DigitModel(_Spec):
+    """A Keras model of (28, 28, 1) digits, like the book's networks."""
+
+    def __init__(self) -> None:
+        super().__init__(digit_model)
