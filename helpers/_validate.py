@@ -572,3 +572,158 @@ class DigitModel(_Spec):
 
     def __init__(self) -> None:
         super().__init__(digit_model)
+
+
+def _positions(value: Any, name: str) -> np.ndarray:
+    indices = as_array(value, name)
+    if indices.ndim != 1 or indices.dtype == np.bool_:
+        raise ValueError(f"{name} should be a 1-D array of positions (whole numbers); got shape {indices.shape}"
+                         f"{' of booleans: take np.flatnonzero(mask)' if indices.dtype == np.bool_ else ''}.")
+    finite(indices, name)
+    if indices.size and (np.any(indices != np.round(indices)) or indices.min() < 0):
+        raise ValueError(f"{name} should be positions in the test set: whole numbers, 0 or more.")
+    return indices
+
+
+class Positions(_Spec):
+    """Positions in the test set: a 1-D array of whole numbers, 0 or more."""
+
+    def __init__(self) -> None:
+        super().__init__(_positions)
+
+
+def _span(value: Any, name: str, within: int | None, widest: int | None) -> tuple[int, int]:
+    start, stop = pair(value, name, minimum=None)
+    if within is None and start >= stop:
+        raise ValueError(f"{name} should be a range (start, stop) with start < stop; got ({start}, {stop}).")
+    if within is not None and (not 0 <= start < stop <= within or widest is not None and stop - start > widest):
+        raise ValueError(f"{name} should be a range (start, stop) with 0 <= start < stop <= {within}"
+                         f"{f' and at most {widest} pixels' if widest else ''}; got ({start}, {stop}).")
+    return start, stop
+
+
+class Span(_Spec):
+    """A half-open range (start, stop) of whole numbers, start < stop; with `within`, inside
+    0-`within`, and at most `widest` wide."""
+
+    def __init__(self, within: int | None = None, widest: int | None = None) -> None:
+        super().__init__(_span, within=within, widest=widest)
+
+
+def _probability_row(value: Any, name: str) -> np.ndarray:
+    probs = as_array(value, name)
+    if probs.shape != (10,):
+        hint = f" (one image's row: take {name}[i])" if probs.ndim == 2 else ""
+        raise ValueError(f"{name} should have shape (10,), one per digit; got {probs.shape}{hint}.")
+    if probs.dtype == np.bool_:
+        raise ValueError(f"{name} should be numbers in [0, 1]; got booleans.")
+    finite(probs, name)
+    probs = probs.astype(float)
+    if probs.min() < 0 or probs.max() > 1 or abs(probs.sum() - 1) > 1e-3:
+        raise ValueError(f"{name} should lie in [0, 1] and sum to 1; got values from {probs.min():.3g} to "
+                         f"{probs.max():.3g} summing to {probs.sum():.3g} (scores? apply softmax first).")
+    return probs
+
+
+class ProbabilityRow(_Spec):
+    """The 10 probabilities of one image (a softmax output), in [0, 1] and summing to 1."""
+
+    def __init__(self) -> None:
+        super().__init__(_probability_row)
+
+
+def _input_shape(value: Any, name: str) -> tuple[int, ...]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
+        raise TypeError(f"{name} should be (height, width, channels) such as (28, 28, 1); got {describe(value)}.")
+    return tuple(whole(size, f"each size of {name}") for size in value)
+
+
+class InputShape(_Spec):
+    """An input shape (height, width, channels) of positive whole numbers."""
+
+    def __init__(self) -> None:
+        super().__init__(_input_shape)
+
+
+def _layer_table(value: Any, name: str, most: int) -> list[tuple[str, tuple[int, ...], int]]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError(f"{name} should be a non-empty list of (name, shape, params); got {describe(value)}.")
+    if len(value) > most:
+        raise ValueError(f"{name} should hold at most {most} layers, to draw them in one row; got {len(value)}.")
+    checked = []
+    for entry in value:
+        if not (isinstance(entry, (list, tuple)) and len(entry) == 3):
+            raise ValueError(f"each layer should be a (name, shape, params) triple; got {entry!r}.")
+        layer, shape, params = entry
+        if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+            raise TypeError(f"layer {layer!r}: shape should be a tuple of whole numbers; got {describe(shape)}.")
+        shape = tuple(whole(size, f"layer {layer!r}: each size of its shape", minimum=None) for size in shape)
+        params = whole(params, f"layer {layer!r}: its parameter count", minimum=None)
+        if len(shape) not in (1, 3) or min(shape) < 1:
+            raise ValueError(f"layer {layer!r}: shape should be (height, width, channels) or (units,), "
+                             f"all positive; got {shape}.")
+        if params < 0:
+            raise ValueError(f"layer {layer!r}: a parameter count cannot be negative; got {params}.")
+        checked.append((str(layer), shape, params))
+    return checked
+
+
+class LayerTable(_Spec):
+    """A list of (name, output shape, parameter count), like `helpers.models.SEED_LAYERS`, at most `most` long."""
+
+    def __init__(self, most: int = 32) -> None:
+        super().__init__(_layer_table, most=most)
+
+
+def _history(value: Any, name: str) -> dict[str, Any]:
+    if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
+        raise TypeError(f"{name} should be a training history; got a (model, history) pair: {UNPACK}.")
+    if hasattr(value, "layers"):
+        raise TypeError(f"{name} should be a training history; got a Keras model: {UNPACK}.")
+    logs = value.history if hasattr(value, "history") else value
+    if not isinstance(logs, dict):
+        raise ValueError(f"{name} should be a dict of lists (or a keras History); got {type(value).__name__}.")
+    return logs
+
+
+class History(_Spec):
+    """A keras History or its ``.history`` dict (not the (model, history) pair); checked as the dict."""
+
+    def __init__(self) -> None:
+        super().__init__(_history)
+
+
+def _loss_table(value: Any, name: str) -> Any:
+    if not (hasattr(value, "iterrows") and {"val loss", "loss sd"} <= set(getattr(value, "columns", ()))):
+        raise TypeError(f"{name} should be the DataFrame ablation.factor_table returns, with the columns "
+                        f"'val loss' and 'loss sd'; got {describe(value)}.")
+    if not len(value):
+        raise ValueError(f"{name} has no row to draw; it should hold at least one factor.")
+    return value
+
+
+class LossTable(_Spec):
+    """A table such as `helpers.ablation.factor_table` returns: rows with 'val loss' and 'loss sd'."""
+
+    def __init__(self) -> None:
+        super().__init__(_loss_table)
+
+
+def _stages(value: Any, name: str) -> dict[str, np.ndarray]:
+    if not isinstance(value, dict) or not value:
+        raise TypeError(f"{name} should be the dict preprocess_stages returns; got {describe(value)}.")
+    checked = {}
+    for stage, image in value.items():
+        image = as_array(image, f"stage {stage!r}")
+        if image.ndim != 2 or image.size == 0:
+            raise ValueError(f"stage {stage!r} should be a non-empty 2-D image; got shape {image.shape}.")
+        pixels(image, f"stage {stage!r}", scaled=True)
+        checked[stage] = image
+    return checked
+
+
+class Stages(_Spec):
+    """The dict `helpers.digits.preprocess_stages` returns: {stage name: 2-D image in [0, 1]}."""
+
+    def __init__(self) -> None:
+        super().__init__(_stages)

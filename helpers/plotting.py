@@ -31,13 +31,21 @@ from helpers._validate import (
     Flag,
     Function,
     HeatMap,
+    History,
+    InputShape,
+    LayerTable,
+    LossTable,
     Mask,
     Maybe,
     Number,
     OneDigit,
     OneOf,
+    Positions,
+    ProbabilityRow,
     Shares,
+    Span,
     Stack,
+    Stages,
     Text,
     Whole,
     accepts,
@@ -60,7 +68,7 @@ SCALED_DIGIT = OneDigit(shapes=((28, 28), (28, 28, 1), (1, 28, 28, 1)), scaled=T
 OPTIONAL_AX = Maybe(AxesSpec())
 
 
-# --- The specs only drawing needs (each a callable (value, name) -> checked value) -----------
+# --- Specs that use the checks of helpers.data and helpers.evaluation ----------------------
 
 
 def _pictures(value: Any, name: str) -> np.ndarray:
@@ -82,138 +90,8 @@ def _labels(value: Any, name: str) -> np.ndarray:
     return check_labels(value, name=name)
 
 
-def _positions(value: Any, name: str) -> np.ndarray:
-    """Positions in the test set: a 1-D array of whole numbers, 0 or more."""
-    indices = _v.as_array(value, name)
-    if indices.ndim != 1 or indices.dtype == np.bool_:
-        raise ValueError(f"{name} should be a 1-D array of positions (whole numbers); got shape {indices.shape}"
-                         f"{' of booleans: take np.flatnonzero(mask)' if indices.dtype == np.bool_ else ''}.")
-    _v.finite(indices, name)
-    if indices.size and (np.any(indices != np.round(indices)) or indices.min() < 0):
-        raise ValueError(f"{name} should be positions in the test set: whole numbers, 0 or more.")
-    return indices
-
-
-def _span(value: Any, name: str) -> tuple[int, int]:
-    """A half-open range (start, stop) of whole numbers with start < stop."""
-    start, stop = _v.pair(value, name, minimum=None)
-    if start >= stop:
-        raise ValueError(f"{name} should be a range (start, stop) with start < stop; got ({start}, {stop}).")
-    return start, stop
-
-
-def _pixel_span(value: Any, name: str) -> tuple[int, int]:
-    """A range of pixels (start, stop) inside 0-28, at most 16 wide so the numbers stay readable."""
-    start, stop = _v.pair(value, name, minimum=None)
-    if not (0 <= start < stop <= 28) or stop - start > 16:
-        raise ValueError(f"{name} should be a range (start, stop) with 0 <= start < stop <= 28 and at most "
-                         f"16 pixels; got ({start}, {stop}).")
-    return start, stop
-
-
-def _one_image_probabilities(value: Any, name: str) -> np.ndarray:
-    """The 10 probabilities of one image, in [0, 1] and summing to 1."""
-    probs = _v.as_array(value, name)
-    if probs.shape != (10,):
-        hint = f" (one image's row: take {name}[i])" if probs.ndim == 2 else ""
-        raise ValueError(f"{name} should have shape (10,), one per digit; got {probs.shape}{hint}.")
-    if probs.dtype == np.bool_:
-        raise ValueError(f"{name} should be numbers in [0, 1]; got booleans.")
-    _v.finite(probs, name)
-    probs = probs.astype(float)
-    if probs.min() < 0 or probs.max() > 1 or abs(probs.sum() - 1) > 1e-3:
-        raise ValueError(f"{name} should lie in [0, 1] and sum to 1; got values from {probs.min():.3g} to "
-                         f"{probs.max():.3g} summing to {probs.sum():.3g} (scores? apply softmax first).")
-    return probs
-
-
-def _shape(value: Any, name: str) -> tuple[int, int, int]:
-    """An input shape (height, width, channels) of positive whole numbers."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
-        raise TypeError(f"{name} should be (height, width, channels) such as (28, 28, 1); got {_v.describe(value)}.")
-    return tuple(_v.whole(s, f"each size of {name}") for s in value)  # type: ignore[return-value]
-
-
-def _layers(value: Any, name: str) -> list[tuple[str, tuple[int, ...], int]]:
-    """A list of (name, output shape, parameter count), like `helpers.models.SEED_LAYERS`."""
-    if not isinstance(value, (list, tuple)) or not value:
-        raise ValueError(f"{name} should be a non-empty list of (name, shape, params); got {_v.describe(value)}.")
-    if len(value) > 2 * MAX_PANELS:
-        raise ValueError(f"plot_network draws at most {2 * MAX_PANELS} layers in one row; got {len(value)}.")
-    checked = []
-    for entry in value:
-        if not (isinstance(entry, (list, tuple)) and len(entry) == 3):
-            raise ValueError(f"each layer should be a (name, shape, params) triple; got {entry!r}.")
-        layer, shape, params = entry
-        if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
-            raise TypeError(f"layer {layer!r}: shape should be a tuple of whole numbers; got {_v.describe(shape)}.")
-        shape = tuple(_v.whole(s, f"layer {layer!r}: each size of its shape", minimum=None) for s in shape)
-        params = _v.whole(params, f"layer {layer!r}: its parameter count", minimum=None)
-        if len(shape) not in (1, 3) or min(shape) < 1:
-            raise ValueError(f"layer {layer!r}: shape should be (height, width, channels) or (units,), "
-                             f"all positive; got {shape}.")
-        if params < 0:
-            raise ValueError(f"layer {layer!r}: a parameter count cannot be negative; got {params}.")
-        checked.append((str(layer), shape, params))
-    return checked
-
-
-def _history(value: Any, name: str) -> dict[str, Any]:
-    """A keras History or its ``.history`` dict of lists (not the (model, history) pair)."""
-    if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
-        raise TypeError(f"{name} should be a training history; got a (model, history) pair: {_v.UNPACK}.")
-    if hasattr(value, "layers"):
-        raise TypeError(f"{name} should be a training history; got a Keras model: {_v.UNPACK}.")
-    logs = value.history if hasattr(value, "history") else value
-    if not isinstance(logs, dict):
-        raise ValueError(f"{name} should be a dict of lists (or a keras History); got {type(value).__name__}.")
-    return logs
-
-
-def _curves(logs: dict[str, Any], metric: str) -> tuple[list[float], list[float]]:
-    """The training and validation values of `metric`, one per epoch each."""
-    keys = (metric, f"val_{metric}")
-    missing = [key for key in keys if key not in logs]
-    if missing:
-        raise ValueError(f"history lacks {missing}; expected the keys '{metric}' and 'val_{metric}' "
-                         f"(fit with validation_data), got {sorted(logs)}.")
-    for key in keys:
-        values = _v.as_array(logs[key], f"history['{key}']")
-        if values.ndim != 1 or values.dtype == np.bool_:
-            raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; got shape {values.shape}.")
-    train, val = list(logs[metric]), list(logs[f"val_{metric}"])
-    if len(train) != len(val) or not train:
-        raise ValueError(f"'{metric}' and 'val_{metric}' should hold one value per epoch each; "
-                         f"got {len(train)} and {len(val)}.")
-    return train, val
-
-
 def _counts(value: Any, name: str) -> np.ndarray:
     return check_confusion_matrix(value)
-
-
-def _factor_table(value: Any, name: str) -> Any:
-    """A table such as `helpers.ablation.factor_table` returns: rows with 'val loss' and 'loss sd'."""
-    if not (hasattr(value, "iterrows") and {"val loss", "loss sd"} <= set(getattr(value, "columns", ()))):
-        raise TypeError(f"{name} should be the DataFrame ablation.factor_table returns, with the columns "
-                        f"'val loss' and 'loss sd'; got {_v.describe(value)}.")
-    if not len(value):
-        raise ValueError(f"{name} has no row to draw; it should hold at least one factor.")
-    return value
-
-
-def _stages(value: Any, name: str) -> dict[str, np.ndarray]:
-    """The dict `helpers.digits.preprocess_stages` returns: {stage name: 2-D image in [0, 1]}."""
-    if not isinstance(value, dict) or not value:
-        raise TypeError(f"{name} should be the dict preprocess_stages returns; got {_v.describe(value)}.")
-    checked = {}
-    for stage, image in value.items():
-        image = _v.as_array(image, f"stage {stage!r}")
-        if image.ndim != 2 or image.size == 0:
-            raise ValueError(f"stage {stage!r} should be a non-empty 2-D image; got shape {image.shape}.")
-        _v.pixels(image, f"stage {stage!r}", scaled=True)
-        checked[stage] = image
-    return checked
 
 
 # --- Small shared pieces ------------------------------------------------------------------
@@ -270,7 +148,7 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "A handwr
     return ax
 
 
-@accepts(image=OneDigit(), rows=_pixel_span, cols=_pixel_span, ax=OPTIONAL_AX, title=Text())
+@accepts(image=OneDigit(), rows=Span(within=28, widest=16), cols=Span(within=28, widest=16), ax=OPTIONAL_AX, title=Text())
 def show_pixel_values(
     image: np.ndarray,
     rows: tuple[int, int],
@@ -300,7 +178,7 @@ def show_pixel_values(
     return ax
 
 
-@accepts(ax=AxesSpec(), rows=_span, cols=_span)
+@accepts(ax=AxesSpec(), rows=Span(), cols=Span())
 def mark_window(ax: Axes, rows: tuple[int, int], cols: tuple[int, int], color: str = VAL_COLOR) -> Axes:
     """Outline the window ``rows x cols`` (half-open ranges) on an image drawn in `ax` (chapter 1).
 
@@ -508,7 +386,7 @@ def show_feature_maps(
     return fig
 
 
-@accepts(probabilities=_one_image_probabilities, ax=OPTIONAL_AX, true_label=Maybe(Digit()), title=Text())
+@accepts(probabilities=ProbabilityRow(), ax=OPTIONAL_AX, true_label=Maybe(Digit()), title=Text())
 def plot_probabilities(
     probabilities: np.ndarray,
     ax: Axes | None = None,
@@ -544,7 +422,7 @@ def _layer_kind(name: str) -> str:
     return "flatten"
 
 
-@accepts(layers=_layers, input_shape=_shape, ax=OPTIONAL_AX)
+@accepts(layers=LayerTable(most=2 * MAX_PANELS), input_shape=InputShape(), ax=OPTIONAL_AX)
 def plot_network(
     layers: list[tuple[str, tuple[int, ...], int]],
     input_shape: tuple[int, int, int] = (28, 28, 1),
@@ -599,7 +477,25 @@ def plot_network(
     return ax
 
 
-@accepts(history=_history, metric=Text(), ax=OPTIONAL_AX, label=Text(), which=OneOf("both", "train", "validation"))
+def _curves(logs: dict[str, Any], metric: str) -> tuple[list[float], list[float]]:
+    """The training and validation values of `metric`, one per epoch each."""
+    keys = (metric, f"val_{metric}")
+    missing = [key for key in keys if key not in logs]
+    if missing:
+        raise ValueError(f"history lacks {missing}; expected the keys '{metric}' and 'val_{metric}' "
+                         f"(fit with validation_data), got {sorted(logs)}.")
+    for key in keys:
+        values = _v.as_array(logs[key], f"history['{key}']")
+        if values.ndim != 1 or values.dtype == np.bool_:
+            raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; got shape {values.shape}.")
+    train, val = list(logs[metric]), list(logs[f"val_{metric}"])
+    if len(train) != len(val) or not train:
+        raise ValueError(f"'{metric}' and 'val_{metric}' should hold one value per epoch each; "
+                         f"got {len(train)} and {len(val)}.")
+    return train, val
+
+
+@accepts(history=History(), metric=Text(), ax=OPTIONAL_AX, label=Text(), which=OneOf("both", "train", "validation"))
 def plot_history(
     history: dict[str, list[float]],
     metric: str = "loss",
@@ -663,7 +559,7 @@ def plot_confusion_matrix(
 
 @accepts(images=_pictures, y_true=_labels, y_pred=_labels,
          confidence=Shares(hint="It is the probability of the predicted class."),
-         indices=Maybe(_positions), ncols=Whole(), fig=Maybe(FigureSpec()))
+         indices=Maybe(Positions()), ncols=Whole(), fig=Maybe(FigureSpec()))
 def plot_misclassified(
     images: np.ndarray,
     y_true: np.ndarray,
@@ -739,7 +635,7 @@ def _augmented(augment: Callable[..., np.ndarray], images: np.ndarray) -> np.nda
     return out
 
 
-@accepts(table=_factor_table, ax=OPTIONAL_AX, title=Text())
+@accepts(table=LossTable(), ax=OPTIONAL_AX, title=Text())
 def plot_factor_table(table: Any, ax: Axes | None = None, title: str = "Validation loss, mean ± sd over seeds") -> Axes:
     """Error bars of `ablation.factor_table`'s validation loss, one row per factor, top to bottom (chapter 7).
 
@@ -912,7 +808,7 @@ def _hatch_outside(ax: Axes, mask: np.ndarray, outline: bool = False) -> None:
 # --- Chapter 9: your own digit -------------------------------------------------------------
 
 
-@accepts(stages=_stages)
+@accepts(stages=Stages())
 def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> list[Axes]:
     """Draw each preprocessing stage on its own Axes (one per stage), titled with its size (chapter 9).
 
