@@ -727,3 +727,39 @@ class Stages(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_stages)
+
+
+def _layer_names(value: Any, name: str) -> list[str]:
+    if isinstance(value, str):
+        raise TypeError(f"{name} should be a list of names; got the string {value!r}: write [{value!r}].")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(n, str) for n in value):
+        raise TypeError(f"{name} should be a list of layer names (strings); got {describe(value)}.")
+    return list(value)
+
+
+class LayerNames(_Spec):
+    """A list of layer names; a single name given as a string gets a hint."""
+
+    def __init__(self) -> None:
+        super().__init__(_layer_names)
+
+
+def _steps(value: Any, name: str) -> list[tuple[int, int]]:
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} should be a list of (window, stride) pairs; got {describe(value)}.")
+    checked = []
+    for step in value:
+        if isinstance(step, (str, bytes)) or not hasattr(step, "__len__") or len(step) != 2:
+            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
+        window, stride = (whole(v, f"the step {tuple(step)!r}: its window and stride", minimum=None) for v in step)
+        if min(window, stride) < 1:
+            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
+        checked.append((window, stride))
+    return checked
+
+
+class Steps(_Spec):
+    """A list of (window, stride) pairs of whole numbers, each at least 1."""
+
+    def __init__(self) -> None:
+        super().__init__(_steps)

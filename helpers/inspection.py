@@ -18,7 +18,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from helpers import _validate as _v
-from helpers._validate import Array, Digit, Flag, Maybe, Number, OneDigit, Text, Whole, accepts
+from helpers._validate import (
+    Array,
+    Digit,
+    DigitModel,
+    Flag,
+    LayerNames,
+    Maybe,
+    Model,
+    Number,
+    OneDigit,
+    Pair,
+    Steps,
+    Text,
+    Whole,
+    accepts,
+)
 from helpers.data import check_images
 
 if TYPE_CHECKING:
@@ -30,6 +45,42 @@ GRADIENT_BATCH = 1024
 MAX_SIDE = 4096
 
 
+# --- What the functions take (specs for @accepts) -----------------------------------------
+
+
+def _scoring_model(model: Any, name: str = "model") -> Any:
+    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
+
+    A model ending in a separate Softmax or Activation layer is refused: its scores before
+    the softmax are not the output of one layer this module can stop before."""
+    import keras
+
+    model = _v.digit_model(model, name)
+    last = model.layers[-1] if model.layers else None
+    if not isinstance(model, keras.Sequential) or not isinstance(last, keras.layers.Dense):
+        kind = type(last).__name__ if last is not None else "no layer"
+        raise ValueError(
+            f"{name} should be a keras.Sequential model ending in a Dense layer, like the book's networks; "
+            f"got one that ends in {kind}" + (" (build it with Dense(10, activation='softmax') as its last layer "
+                                          "instead of a separate softmax layer)" if kind in ("Softmax", "Activation")
+                                          else "") + "."
+        )
+    if last.units != 10:
+        raise ValueError(f"{name} should end in a Dense layer of 10 units, one per digit; got {last.units}.")
+    return model
+
+
+def _scaled_batch(value: Any, name: str) -> np.ndarray:
+    """At least one digit of floats in [0, 1], as float32 (n, 28, 28, 1)."""
+    check_images(value, scaled=True, name=name)
+    images = np.asarray(value, dtype=np.float32)
+    _v.nonempty(images, name)
+    return images.reshape(-1, 28, 28, 1)
+
+
+# --- Chapter 8 -------------------------------------------------------------------------------
+
+
 @accepts(image=OneDigit(shapes=((28, 28), (28, 28, 1), (1, 28, 28, 1)), scaled=True))
 def as_batch_of_one(image: np.ndarray) -> np.ndarray:
     """One digit as float32 (1, 28, 28, 1), checked to be in [0, 1] (chapter 8).
@@ -39,11 +90,11 @@ def as_batch_of_one(image: np.ndarray) -> np.ndarray:
     return image.astype(np.float32).reshape(1, 28, 28, 1)
 
 
+@accepts(model=Model())
 def conv_layer_names(model: keras.Model) -> list[str]:
     """Names of the model's Conv2D layers, input side first (chapter 8)."""
     import keras
 
-    model = _v.model(model)
     names = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     if not names:
         raise ValueError(f"the model {model.name!r} has no Conv2D layer to inspect.")
@@ -64,6 +115,7 @@ def first_layer_filters(model: keras.Model) -> np.ndarray:
     return np.transpose(kernel[:, :, 0, :], (2, 0, 1))
 
 
+@accepts(model=DigitModel(), layer_names=Maybe(LayerNames()))
 def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) -> keras.Model:
     """A model from the same input to the outputs of `layer_names` (default: every Conv2D).
 
@@ -72,8 +124,7 @@ def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) 
     """
     import keras
 
-    model = _digit_model(model)
-    names = _layer_names(layer_names) if layer_names is not None else conv_layer_names(model)
+    names = layer_names if layer_names is not None else conv_layer_names(model)
     known = [layer.name for layer in model.layers]
     unknown = [name for name in names if name not in known]
     if unknown or not names:
@@ -82,6 +133,7 @@ def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) 
     return keras.Model(inputs, [model.get_layer(name).output for name in names])
 
 
+@accepts(model=DigitModel(), layer_names=Maybe(LayerNames()))
 def feature_maps(
     model: keras.Model, image: np.ndarray, layer_names: Sequence[str] | None = None
 ) -> dict[str, np.ndarray]:
@@ -90,20 +142,20 @@ def feature_maps(
     Default layers: every Conv2D. For the article's network and one digit: conv2d_1
     (26, 26, 25), conv2d_2 (11, 11, 64), conv2d_3 (3, 3, 64). Chapter 8.
     """
-    model = _digit_model(model)
-    names = _layer_names(layer_names) if layer_names is not None else conv_layer_names(model)
+    names = layer_names if layer_names is not None else conv_layer_names(model)
     outputs = feature_model(model, names)(as_batch_of_one(image), training=False)
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]
     return {name: np.asarray(output)[0] for name, output in zip(names, outputs, strict=True)}
 
 
+@accepts(model=Model())
 def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
     """(name, window, stride) of each Conv2D and pooling layer, in order (chapter 8)."""
     import keras
 
     steps = []
-    for layer in _v.model(model).layers:
+    for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D):
             steps.append((layer.name, int(layer.kernel_size[0]), int(layer.strides[0])))
         elif isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
@@ -111,6 +163,7 @@ def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
     return steps
 
 
+@accepts(steps=Steps())
 def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
     """Side of the input square one output pixel sees after a chain of (window, stride) steps.
 
@@ -118,7 +171,7 @@ def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
     [(3, 1), (2, 2), (3, 1)] (conv, pool, conv) gives 3, then 4, then 8. Chapter 8.
     """
     size, jump = 1, 1
-    for window, stride in _check_steps(steps):
+    for window, stride in steps:
         size += (window - 1) * jump
         jump *= stride
     return size
@@ -134,6 +187,7 @@ def steps_up_to(model: keras.Model, layer_name: str) -> list[tuple[int, int]]:
     return [(window, stride) for _, window, stride in steps[: names.index(layer_name) + 1]]
 
 
+@accepts(steps=Steps(), index=Whole(minimum=None))
 def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int, int]:
     """The input rows (or columns) ``first..last`` that output position `index` sees (chapter 8).
 
@@ -143,23 +197,21 @@ def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int,
     centre is row 2i + 3.5. A field is a window that moves with the position, not a square
     around the image's centre. Returns (first, last), both included.
     """
-    steps = _check_steps(steps)
-    index = _v.whole(index, "index", minimum=None)
     if index < 0:
-        raise ValueError(f"expected a position of 0 or more; got {index}.")
+        raise ValueError(f"index should be a position, 0 or more; got {index}.")
     jump = int(np.prod([stride for _, stride in steps])) if steps else 1
     first = index * jump
     return first, first + receptive_field(steps) - 1
 
 
-@accepts(size=Whole())
+@accepts(steps=Steps(), size=Whole())
 def output_size(steps: Sequence[tuple[int, int]], size: int = 28) -> int:
     """Side of the map after a chain of valid (window, stride) steps on a `size` input (chapter 4).
 
     Each step gives floor((n - window) / stride) + 1; 28 through the article's six steps gives
     26, 13, 11, 5, 3, 1. Raises ValueError if a window no longer fits.
     """
-    for window, stride in _check_steps(steps):
+    for window, stride in steps:
         if window > size:
             raise ValueError(f"a window of {window} does not fit in a map of side {size}.")
         size = (size - window) // stride + 1
@@ -182,6 +234,7 @@ def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
     return visible[:, None] & visible[None, :]
 
 
+@accepts(model=_scoring_model, images=_scaled_batch, layer_name=Maybe(Text()), cell=Maybe(Pair()))
 def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None = None,
                   cell: tuple[int, int] | None = None) -> np.ndarray:
     """Where the gradient is not zero for at least one of `images`: bool (28, 28) (chapter 8).
@@ -193,18 +246,13 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
     """
     import tensorflow as tf
 
-    model = _scoring_model(model)
-    check_images(images, scaled=True, name="images")
-    _v.nonempty(np.asarray(images), "images")
-    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
     if layer_name is None:
         def target_of(x: Any) -> Any:
             return tf.reduce_sum(class_scores(model, x))
     else:
-        _v.text(layer_name, "layer_name")
         if cell is None:
             raise ValueError("with a layer_name, give the cell (row, col) of its map.")
-        row, col = _v.pair(cell, "cell")
+        row, col = cell
         features = feature_model(model, [layer_name])
         shape = tuple(features.outputs[0].shape[1:])
         if len(shape) != 3 or not (row < shape[0] and col < shape[1]):
@@ -222,7 +270,7 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
     return seen
 
 
-@accepts(training=Flag())
+@accepts(model=_scoring_model, training=Flag())
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
     """The model's class scores before softmax (logits), shape (n, 10), as a tensor.
 
@@ -231,7 +279,7 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
     """
     import keras
 
-    last = _scoring_model(model).layers[-1]
+    last = model.layers[-1]
     if isinstance(images, np.ndarray):
         check_images(images, scaled=True, name="images")
         images = images.astype(np.float32).reshape(-1, 28, 28, 1)
@@ -242,7 +290,7 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
     return scores + last.bias if last.use_bias else scores
 
 
-@accepts(class_index=Maybe(Digit()))
+@accepts(model=_scoring_model, class_index=Maybe(Digit()))
 def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Sensitivity of one class score to each pixel: |d score / d pixel|, shape (28, 28), max 1.
 
@@ -254,7 +302,6 @@ def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None 
     """
     import tensorflow as tf
 
-    model = _scoring_model(model)
     x = tf.convert_to_tensor(as_batch_of_one(image))
     with tf.GradientTape() as tape:
         tape.watch(x)
@@ -266,7 +313,7 @@ def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None 
     return (gradient / top if top > 0 else gradient).astype(np.float32)
 
 
-@accepts(class_index=Maybe(Digit()))
+@accepts(model=_scoring_model, class_index=Maybe(Digit()))
 def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Gradient x input for one class score, signed, shape (28, 28), scaled to [-1, 1] (chapter 8).
 
@@ -277,7 +324,6 @@ def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int
     """
     import tensorflow as tf
 
-    model = _scoring_model(model)
     x = tf.convert_to_tensor(as_batch_of_one(image))
     with tf.GradientTape() as tape:
         tape.watch(x)
@@ -289,7 +335,7 @@ def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int
     return (product / top if top > 0 else product).astype(np.float32)
 
 
-@accepts(class_index=Maybe(Digit()))
+@accepts(model=_scoring_model, class_index=Maybe(Digit()))
 def grad_cam_cells(
     model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -304,7 +350,6 @@ def grad_cam_cells(
     import keras
     import tensorflow as tf
 
-    model = _scoring_model(model)
     name = _grad_cam_layer(model, layer_name)
     x = tf.convert_to_tensor(as_batch_of_one(image))
     with tf.GradientTape() as tape:
@@ -343,6 +388,7 @@ def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size:
     return np.stack([np.interp(cols, np.arange(cells.shape[1]), row) for row in along_rows]).astype(np.float32)
 
 
+@accepts(model=_scoring_model)
 def grad_cam(
     model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
 ) -> np.ndarray:
@@ -352,7 +398,7 @@ def grad_cam(
     centre of its receptive window (`registered_upsample`). Cells the score has zero gradient
     for are set to 0 first: the score cannot depend on them, so they get no heat.
     """
-    name = _grad_cam_layer(_scoring_model(model), layer_name)
+    name = _grad_cam_layer(model, layer_name)
     cam, dead = grad_cam_cells(model, image, name, class_index)
     cam = np.where(dead, 0.0, cam)
     steps = steps_up_to(model, name)
@@ -360,33 +406,6 @@ def grad_cam(
     heat = registered_upsample(cam, (first + last) / 2, int(np.prod([stride for _, stride in steps])))
     top = heat.max()
     return (heat / top if top > 0 else heat).astype(np.float32)
-
-
-def _digit_model(model: Any) -> Any:
-    """`model` checked to be a Keras model (not its (model, history) pair) taking (28, 28, 1) digits."""
-    return _v.digit_model(model)
-
-
-def _scoring_model(model: Any) -> Any:
-    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
-
-    A model ending in a separate Softmax or Activation layer is refused: its scores before
-    the softmax are not the output of one layer this module can stop before."""
-    import keras
-
-    model = _digit_model(model)
-    last = model.layers[-1] if model.layers else None
-    if not isinstance(model, keras.Sequential) or not isinstance(last, keras.layers.Dense):
-        kind = type(last).__name__ if last is not None else "no layer"
-        raise ValueError(
-            "expected a keras.Sequential model ending in a Dense layer, like the book's networks; "
-            f"this one ends in {kind}" + (" (build it with Dense(10, activation='softmax') as its last layer "
-                                          "instead of a separate softmax layer)" if kind in ("Softmax", "Activation")
-                                          else "") + "."
-        )
-    if last.units != 10:
-        raise ValueError(f"expected a last Dense layer of 10 units, one per digit; got {last.units}.")
-    return model
 
 
 def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
@@ -404,34 +423,11 @@ def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
     return layer_name
 
 
-def _layer_names(layer_names: Any) -> list[str]:
-    """A list of layer names; a single name given as a string gets a hint."""
-    if isinstance(layer_names, str):
-        raise TypeError(f"layer_names should be a list of names; got the string {layer_names!r}: write [{layer_names!r}].")
-    if not isinstance(layer_names, (list, tuple)) or not all(isinstance(n, str) for n in layer_names):
-        raise TypeError(f"layer_names should be a list of layer names (strings); got {_v.describe(layer_names)}.")
-    return list(layer_names)
-
-
-def _check_steps(steps: Any) -> list[tuple[int, int]]:
-    """A list of (window, stride) pairs of whole numbers, each at least 1."""
-    if isinstance(steps, (str, bytes, dict)) or not hasattr(steps, "__iter__"):
-        raise TypeError(f"steps should be a list of (window, stride) pairs; got {_v.describe(steps)}.")
-    checked = []
-    for step in steps:
-        if isinstance(step, (str, bytes)) or not hasattr(step, "__len__") or len(step) != 2:
-            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
-        window, stride = (_v.whole(v, f"the step {tuple(step)!r}: its window and stride", minimum=None) for v in step)
-        if min(window, stride) < 1:
-            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
-        checked.append((window, stride))
-    return checked
-
-
+@accepts(layer_names=LayerNames())
 def default_cells(model: keras.Model, layer_names: Sequence[str]) -> dict[str, tuple[int, int]]:
     """The middle cell (row, col) of each named layer's map, e.g. (5, 5) of an 11 x 11 map (chapter 8)."""
     cells = {}
-    for name in _layer_names(layer_names):
+    for name in layer_names:
         side = output_size(steps_up_to(model, name))
         cells[name] = ((side - 1) // 2, (side - 1) // 2)
     return cells
