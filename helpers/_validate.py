@@ -763,3 +763,46 @@ class Steps(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_steps)
+
+
+def _panels(value: Any, name: str, most: int) -> list[np.ndarray]:
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"{name} should be a 2-D array or a list of them; got {describe(value)}.")
+    if isinstance(value, np.ndarray) and value.ndim not in (2, 3):
+        raise ValueError(f"{name} should be one 2-D array, a stack of shape (k, height, width) or a list of "
+                         f"2-D arrays; got an array of shape {value.shape}.")
+    items = [value] if isinstance(value, np.ndarray) and value.ndim == 2 else list(value)
+    arrays = []
+    for k, item in enumerate(items):
+        array = as_array(item, f"{name}[{k}]")
+        if array.ndim != 2 or 0 in array.shape:
+            raise ValueError(f"each of the {name} should be a non-empty 2-D array; item {k} has shape {array.shape}.")
+        finite(array, f"{name}[{k}]")
+        arrays.append(array.astype(float))
+    if not arrays:
+        raise ValueError(f"{name} should hold at least one 2-D array; got none.")
+    if len(arrays) > most:
+        raise ValueError(f"at most {most} {name} fit side by side; got {len(arrays)}. Pick a few "
+                         f"(e.g. {name}[:8]), or draw a whole layer with show_map_grid.")
+    return arrays
+
+
+class Panels(_Spec):
+    """2-D arrays to draw side by side (at most `most`): one (h, w) array, a (k, h, w) stack or a
+    list; checked as a list of float arrays."""
+
+    def __init__(self, most: int = 16) -> None:
+        super().__init__(_panels, most=most)
+
+
+def _titles(value: Any, name: str) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise TypeError(f"{name} should be a list of strings, one per panel; got {describe(value)}.")
+    return list(value)
+
+
+class Titles(_Spec):
+    """A list of titles, one per panel (a single string gets its own sentence)."""
+
+    def __init__(self) -> None:
+        super().__init__(_titles)

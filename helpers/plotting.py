@@ -40,6 +40,7 @@ from helpers._validate import (
     Number,
     OneDigit,
     OneOf,
+    Panels,
     Positions,
     ProbabilityRow,
     Shares,
@@ -47,6 +48,7 @@ from helpers._validate import (
     Stack,
     Stages,
     Text,
+    Titles,
     Whole,
     accepts,
 )
@@ -293,36 +295,7 @@ def plot_pixel_histogram(
 # --- Chapter 1: kernels, feature maps and probabilities ------------------------------------
 
 
-def _as_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], what: str) -> list[np.ndarray]:
-    """2-D float arrays, one per title, from one (h, w) array, a (k, h, w) stack or a list."""
-    if isinstance(titles, str) or not isinstance(titles, (list, tuple, np.ndarray)):
-        raise TypeError(f"titles should be a list of strings, one per {what[:-1]}; got {_v.describe(titles)}.")
-    if maps is None or isinstance(maps, (str, bytes, dict)):
-        raise TypeError(f"{what} should be a 2-D array or a list of them; got {_v.describe(maps)}.")
-    if isinstance(maps, np.ndarray):
-        if maps.ndim not in (2, 3):
-            raise ValueError(
-                f"{what} should be one 2-D array, a stack of shape (k, height, width) or a list of "
-                f"2-D arrays; got an array of shape {maps.shape}."
-            )
-        items = [maps] if maps.ndim == 2 else list(maps)
-    else:
-        items = list(maps)
-    arrays = []
-    for k, item in enumerate(items):
-        array = _v.as_array(item, f"{what}[{k}]")
-        if array.ndim != 2 or 0 in array.shape:
-            raise ValueError(f"each of the {what} should be a non-empty 2-D array; item {k} has shape {array.shape}.")
-        _v.finite(array, f"{what}[{k}]")
-        arrays.append(array.astype(float))
-    if len(titles) != len(arrays) or not arrays:
-        raise ValueError(f"need one title per {what[:-1]}: {len(arrays)} {what}, {len(titles)} titles.")
-    if len(arrays) > MAX_PANELS:
-        raise ValueError(f"at most {MAX_PANELS} {what} fit side by side; got {len(arrays)}. Pick a few "
-                         "(e.g. maps[:8]), or draw a whole layer with show_map_grid.")
-    return arrays
-
-
+@accepts(kernels=Panels(most=MAX_PANELS), titles=Titles())
 def show_kernels(
     kernels: np.ndarray | Sequence[np.ndarray],
     titles: Sequence[str],
@@ -334,15 +307,16 @@ def show_kernels(
     values; `titles`: k names. Positive weights are red, negative blue, zero white, on one
     colour scale shared by all kernels. Returns the Figure. Introduced in chapter 1.
     """
-    stack = _as_maps(kernels, titles, "kernels")
-    shapes = sorted({kernel.shape for kernel in stack})
+    if len(titles) != len(kernels):
+        raise ValueError(f"titles should hold one title per kernel: {len(kernels)} kernels, {len(titles)} titles.")
+    shapes = sorted({kernel.shape for kernel in kernels})
     if len(shapes) > 1:
         raise ValueError(f"kernels should all have one shape, to share a colour scale; got shapes {shapes}.")
     if max(shapes[0]) > 9:
         raise ValueError(f"kernels should be small grids (at most 9x9) to show their weights; got {shapes[0]}.")
-    fig, axes = _grid_axes(axes, len(stack), 2.4)
-    limit = max(float(np.abs(kernel).max()) for kernel in stack) or 1.0
-    for ax, kernel, title in zip(axes, stack, titles, strict=True):
+    fig, axes = _grid_axes(axes, len(kernels), 2.4)
+    limit = max(float(np.abs(kernel).max()) for kernel in kernels) or 1.0
+    for ax, kernel, title in zip(axes, kernels, titles, strict=True):
         ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(kernel):
             text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
@@ -356,7 +330,7 @@ def show_kernels(
     return fig
 
 
-@accepts(colorbar=Flag())
+@accepts(maps=Panels(most=MAX_PANELS), titles=Titles(), colorbar=Flag())
 def show_feature_maps(
     maps: np.ndarray | Sequence[np.ndarray],
     titles: Sequence[str],
@@ -370,9 +344,10 @@ def show_feature_maps(
     is drawn red (positive) and blue (negative) around a white zero; a map with none is drawn
     as ink on white from 0 to its maximum. Returns the Figure. Introduced in chapter 1.
     """
-    stack = _as_maps(maps, titles, "maps")
-    fig, axes = _grid_axes(axes, len(stack), 3.3 if colorbar else 2.8)
-    for ax, fmap, title in zip(axes, stack, titles, strict=True):
+    if len(titles) != len(maps):
+        raise ValueError(f"titles should hold one title per map: {len(maps)} maps, {len(titles)} titles.")
+    fig, axes = _grid_axes(axes, len(maps), 3.3 if colorbar else 2.8)
+    for ax, fmap, title in zip(axes, maps, titles, strict=True):
         if fmap.min() < 0:
             limit = float(np.abs(fmap).max())
             image = ax.imshow(fmap, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
