@@ -1,8 +1,7 @@
 """Looking inside a trained CNN: filters, feature maps, receptive fields, saliency, Grad-CAM.
 
-The numbers only: `helpers.plotting` draws them (show_filters, show_map_grid, show_heatmap, ...).
-
-Introduced in chapter 8. The functions take a Keras model whose input is (28, 28, 1) digits
+Introduced in chapter 8. This module computes; `helpers.plotting` draws what it computes
+(show_filters, show_map_grid, show_heatmap, show_receptive_fields, ...). The functions take a Keras model whose input is (28, 28, 1) digits
 in [0, 1] (the book's networks) and one digit as (28, 28), (28, 28, 1) or (1, 28, 28, 1).
 TensorFlow and Keras are imported inside the functions. Every function that takes a model
 checks it first: the ``(model, history)`` tuple `train_or_load` returns, a recipe or its name,
@@ -102,10 +101,10 @@ def conv_layer_names(model: keras.Model) -> list[str]:
 
 
 def first_layer_filters(model: keras.Model) -> np.ndarray:
-    """The first convolution's kernels as an array (filters, height, width), e.g. (25, 3, 3).
+    """The first convolution's kernels as an array (filters, height, width), e.g. (25, 3, 3) (chapter 8).
 
     Each kernel is the small grid of weights slid over the grey input (one channel), so it
-    can be drawn as a tiny image. Chapter 8.
+    can be drawn as a tiny image.
     """
     first = conv_layer_names(model)[0]
     layer = model.get_layer(first)
@@ -117,10 +116,10 @@ def first_layer_filters(model: keras.Model) -> np.ndarray:
 
 @accepts(model=DigitModel(), layer_names=Maybe(LayerNames()))
 def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) -> keras.Model:
-    """A model from the same input to the outputs of `layer_names` (default: every Conv2D).
+    """A model from the same input to the outputs of `layer_names`, by default every Conv2D (chapter 8).
 
     Built as ``keras.Model(model.input, [layer.output, ...])``: it shares the trained
-    weights, it does not copy them. Chapter 8.
+    weights, it does not copy them.
     """
     import keras
 
@@ -137,10 +136,10 @@ def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) 
 def feature_maps(
     model: keras.Model, image: np.ndarray, layer_names: Sequence[str] | None = None
 ) -> dict[str, np.ndarray]:
-    """Each named layer's output for one digit: {name: array (height, width, channels)}.
+    """Each named layer's output for one digit: {name: array (height, width, channels)} (chapter 8).
 
     Default layers: every Conv2D. For the article's network and one digit: conv2d_1
-    (26, 26, 25), conv2d_2 (11, 11, 64), conv2d_3 (3, 3, 64). Chapter 8.
+    (26, 26, 25), conv2d_2 (11, 11, 64), conv2d_3 (3, 3, 64).
     """
     names = layer_names if layer_names is not None else conv_layer_names(model)
     outputs = feature_model(model, names)(as_batch_of_one(image), training=False)
@@ -165,10 +164,10 @@ def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
 
 @accepts(steps=Steps())
 def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
-    """Side of the input square one output pixel sees after a chain of (window, stride) steps.
+    """Side of the input square one output pixel sees after (window, stride) steps (chapter 8).
 
     Each step widens it by (window - 1) times the product of the strides before it:
-    [(3, 1), (2, 2), (3, 1)] (conv, pool, conv) gives 3, then 4, then 8. Chapter 8.
+    [(3, 1), (2, 2), (3, 1)] (conv, pool, conv) gives 3, then 4, then 8.
     """
     size, jump = 1, 1
     for window, stride in steps:
@@ -220,11 +219,11 @@ def output_size(steps: Sequence[tuple[int, int]], size: int = 28) -> int:
 
 @accepts(size=Whole(maximum=MAX_SIDE))
 def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
-    """The input pixels the model's output can depend on, from its architecture: bool (28, 28).
+    """The input pixels the model's output can depend on, from its architecture: bool (28, 28) (chapter 8).
 
     The union of the windows of every position of the last convolution or pooling map: with
     valid 3x3 convolutions and 2x2 poolings (the article's network) that is rows and columns
-    0-21, and the bottom and right 6-pixel band (300 pixels) is never read. Chapter 8.
+    0-21, and the bottom and right 6-pixel band (300 pixels) is never read.
     """
     steps = [(window, stride) for _, window, stride in layer_steps(model)]
     if not steps:
@@ -272,10 +271,10 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
 
 @accepts(model=_scoring_model, training=Flag())
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
-    """The model's class scores before softmax (logits), shape (n, 10), as a tensor.
+    """The model's class scores before softmax (logits), shape (n, 10), as a tensor (chapter 8).
 
     Runs the layers one by one and, for a last Dense layer with a softmax, stops before the
-    softmax: gradients of these scores do not vanish when a probability is near 1 (chapter 8).
+    softmax: gradients of these scores do not vanish when a probability is near 1.
     """
     import keras
 
@@ -292,13 +291,13 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
 
 @accepts(model=_scoring_model, class_index=Maybe(Digit()))
 def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
-    """Sensitivity of one class score to each pixel: |d score / d pixel|, shape (28, 28), max 1.
+    """Sensitivity of one class score to each pixel: |d score / d pixel|, (28, 28), max 1 (chapter 8).
 
     The magnitude of the gradient of the class score (before softmax) with respect to the
     input pixels, computed with `tf.GradientTape` (Simonyan et al., 2014): how strongly a tiny
     change of the pixel would move the score, either way; not whether the pixel pushed the
     score up (see `gradient_times_input`). `class_index` defaults to the predicted class.
-    Scaled so the largest value is 1. Chapter 8.
+    Scaled so the largest value is 1.
     """
     import tensorflow as tf
 
@@ -339,13 +338,13 @@ def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int
 def grad_cam_cells(
     model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Grad-CAM on the layer's own grid, and which of its cells the score has zero gradient for.
+    """Grad-CAM on the layer's own grid, and the cells the score has zero gradient for (chapter 8).
 
     Weights each channel of `layer_name` (default: the last Conv2D) by the mean gradient of
     the class score (before softmax) over that channel, sums the weighted maps and keeps the
     positive part (Selvaraju et al., 2017). Returns (cam, dead), both (h, w) like the layer's
     map: cam >= 0, unscaled; dead is True where the gradient of the score is zero in every
-    channel (cells no later layer reads, such as row and column 10 of `conv2d_2`). Chapter 8.
+    channel (cells no later layer reads, such as row and column 10 of `conv2d_2`).
     """
     import keras
     import tensorflow as tf
@@ -371,12 +370,12 @@ def grad_cam_cells(
 
 @accepts(cells=Array(), first_centre=Number(), jump=Whole(minimum=None), size=Whole(maximum=MAX_SIDE))
 def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size: int = 28) -> np.ndarray:
-    """Resize a layer's (h, w) map to the input's (size, size), each cell at its true centre.
+    """Resize a layer's (h, w) map to the input's (size, size), each cell at its true centre (chapter 8).
 
     Cell i of a map reached through valid windows is centred on input pixel
     ``first_centre + jump * i`` (for `conv2d_2` of the article's network, 3.5 + 2i; see
     `receptive_window`); a plain image resize would spread the cells evenly over the whole
-    image instead. Bilinear between centres, the edge value held beyond them. Chapter 8.
+    image instead. Bilinear between centres, the edge value held beyond them.
     """
     if cells.ndim != 2 or 0 in cells.shape or jump < 1:
         raise ValueError(f"expected a 2-D map and a jump of at least 1; got {cells.shape} and {jump}.")

@@ -301,11 +301,11 @@ def show_kernels(
     titles: Sequence[str],
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
-    """Draw convolution kernels side by side, each weight written in its square.
+    """Draw convolution kernels side by side, each weight written in its square (chapter 1).
 
     `kernels`: shape (k, h, w) (or one (h, w) kernel), small grids such as 3x3, any real
     values; `titles`: k names. Positive weights are red, negative blue, zero white, on one
-    colour scale shared by all kernels. Returns the Figure. Introduced in chapter 1.
+    colour scale shared by all kernels. Returns the Figure.
     """
     if len(titles) != len(kernels):
         raise ValueError(f"titles should hold one title per kernel: {len(kernels)} kernels, {len(titles)} titles.")
@@ -337,12 +337,12 @@ def show_feature_maps(
     axes: Sequence[Axes] | None = None,
     colorbar: bool = True,
 ) -> Figure:
-    """Draw 2-D maps (images, feature maps) side by side, each with its own colour scale.
+    """Draw 2-D maps (images, feature maps) side by side, each on its own colour scale (chapter 1).
 
     `maps`: a list of 2-D arrays (shapes may differ), a (k, h, w) stack or one (h, w) map, any
     real values. A map with negative values
     is drawn red (positive) and blue (negative) around a white zero; a map with none is drawn
-    as ink on white from 0 to its maximum. Returns the Figure. Introduced in chapter 1.
+    as ink on white from 0 to its maximum. Returns the Figure.
     """
     if len(titles) != len(maps):
         raise ValueError(f"titles should hold one title per map: {len(maps)} maps, {len(titles)} titles.")
