@@ -71,10 +71,12 @@ def _scoring_model(model: Any, name: str = "model") -> Any:
 
 def _scaled_batch(value: Any, name: str) -> np.ndarray:
     """At least one digit of floats in [0, 1], as float32 (n, 28, 28, 1)."""
-    check_images(value, scaled=True, name=name)
-    images = np.asarray(value, dtype=np.float32)
+    check_images(value, name=name)
+    images = np.asarray(value)
+    _v.pixels(images, name)  # negative values get the sentence on standardised ones
+    check_images(images, scaled=True, name=name)
     _v.nonempty(images, name)
-    return images.reshape(-1, 28, 28, 1)
+    return images.astype(np.float32).reshape(-1, 28, 28, 1)
 
 
 # --- Chapter 8 -------------------------------------------------------------------------------

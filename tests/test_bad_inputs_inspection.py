@@ -112,6 +112,11 @@ CASES = [
     ("digit two", lambda: ins.as_batch_of_one(np.zeros((2, 28, 28, 1))), ValueError, r"one digit of shape"),
     ("digit string", lambda: ins.as_batch_of_one("7.png"), TypeError, r"image should be an array"),
     ("digit bool", lambda: ins.as_batch_of_one(DIGIT > 0), ValueError, r"dtype bool"),
+    ("digit standardised", lambda: ins.as_batch_of_one(DIGIT - 0.5), ValueError,
+     r"image should hold pixel values in \[0, 1\] \(scaled as in chapter 3\); got values from -0\.5 to 0\.5: "
+     r"pixels are never negative: these look standardised"),
+    ("gradient standardised", lambda: ins.gradient_mask(seed(), DIGIT[None] - 0.5), ValueError,
+     r"images should hold pixel values.*standardised"),
     ("digit swapped", lambda: ins.saliency_map(DIGIT, seed()), TypeError, r"should be a Keras model; got an array"),
     ("digit model", lambda: ins.as_batch_of_one(seed()), TypeError, r"model and the image swapped"),
     ("class float", lambda: ins.saliency_map(seed(), DIGIT, class_index=3.0), TypeError, r"digit 0-9 \(an int\)"),

@@ -258,3 +258,16 @@ def test_registered_upsample_puts_each_cell_at_its_centre():
     assert heat.max() < 1 and heat[:8, :].max() == 0 and heat[12:, :].max() == 0
     with pytest.raises(ValueError, match="2-D map"):
         inspection.registered_upsample(np.zeros(11), 3.5, 2)
+
+
+def test_inspection_computes_and_plotting_draws():
+    import subprocess
+    import sys
+
+    drawn = [name for name in vars(inspection) if name.startswith(("show_", "plot_", "tile_"))]
+    assert not drawn, f"drawing belongs in helpers.plotting: {drawn}"
+    assert all(hasattr(plotting, name) for name in ("show_filters", "show_map_grid", "show_heatmap", "tile_maps",
+                                                    "show_receptive_fields", "show_visible_region"))
+    code = "import sys, helpers.inspection; print('matplotlib' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False", "importing helpers.inspection should not load Matplotlib"
