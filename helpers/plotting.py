@@ -88,6 +88,19 @@ def _scaled_pictures(value: Any, name: str) -> np.ndarray:
     return images.astype(np.float32).reshape(-1, 28, 28, 1)
 
 
+def _gallery(value: Any, name: str) -> np.ndarray:
+    """1 to `MAX_GALLERY` digits of pixels: each is its own small plot, so 10,000 would take minutes."""
+    images = _pictures(value, name)
+    if not len(images):
+        raise ValueError("there are no images to show; pass at least one.")
+    if len(images) > MAX_GALLERY:
+        raise ValueError(
+            f"plot_misclassified draws at most {MAX_GALLERY} digits, one small plot each; got {len(images):,}. "
+            "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
+        )
+    return images
+
+
 def _labels(value: Any, name: str) -> np.ndarray:
     return check_labels(value, name=name)
 
@@ -532,7 +545,7 @@ def plot_confusion_matrix(
     return ax
 
 
-@accepts(images=_pictures, y_true=_labels, y_pred=_labels,
+@accepts(images=_gallery, y_true=_labels, y_pred=_labels,
          confidence=Shares(hint="It is the probability of the predicted class."),
          indices=Maybe(Positions()), ncols=Whole(), fig=Maybe(FigureSpec()))
 def plot_misclassified(
@@ -555,13 +568,6 @@ def plot_misclassified(
     """
     _v.same_length(images=images, y_true=y_true, y_pred=y_pred, confidence=confidence,
                    **({} if indices is None else {"indices": indices}))
-    if not len(images):
-        raise ValueError("there are no images to show; pass at least one.")
-    if len(images) > MAX_GALLERY:
-        raise ValueError(
-            f"plot_misclassified draws at most {MAX_GALLERY} digits, one small plot each; got {len(images):,}. "
-            "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
-        )
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)  # rounded up: a last row that is not full still gets drawn
     if fig is None:
