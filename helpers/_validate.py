@@ -814,3 +814,396 @@ class Prepared(_Spec):
 
     def __init__(self) -> None:
         super().__init__(prepared)
+
+# --- Drawing (helpers.plotting) and what inspection computes ---
+#
+# What the drawing helpers take: pictures whose values are pixels, one digit, stacks of maps,
+# masks, heat maps, a Figure, a function to call.
+
+STANDARDISED = ("pixels are never negative: these look standardised (the mean taken away, divided by the "
+                "spread); draw the images before standardising them, or undo it with x * std + mean")
+
+
+def pixels(array: np.ndarray, name: str, scaled: bool = False) -> None:
+    """Raise ValueError unless `array` can be drawn as a picture: finite values in [0, 1],
+    or 0-255 unless `scaled`; negative values are named as standardised ones."""
+    finite(array, name)
+    if not array.size:
+        return
+    low, high = float(array.min()), float(array.max())
+    if low >= 0 and high <= (1 if scaled else 255):
+        return
+    expected = "[0, 1] (scaled as in chapter 3)" if scaled else "[0, 1] (or 0-255)"
+    why = STANDARDISED if low < 0 else "raw pixels? divide them by 255 first (chapter 3)" if high <= 255 else ""
+    raise ValueError(f"{name} should hold pixel values in {expected}; got values from {low:.4g} to {high:.4g}"
+                     f"{': ' + why if why else ''}.")
+
+
+def one_digit(value: Any, name: str, shapes: tuple[tuple[int, ...], ...] = ((28, 28), (28, 28, 1)),
+              scaled: bool = False) -> np.ndarray:
+    """One 28x28 digit of pixels as a (28, 28) array; a batch, a mask or standardised values are refused."""
+    if hasattr(value, "layers") and hasattr(value, "predict"):
+        raise TypeError(f"{name} should be one digit as an array; got a Keras model "
+                        "(are the model and the image swapped?).")
+    image = as_array(value, name)
+    if image.shape not in shapes:
+        listed = " or ".join(filter(None, [", ".join(map(str, shapes[:-1])), str(shapes[-1])]))
+        batch = image.ndim in (3, 4) and image.shape[1:3] == (28, 28)
+        raise ValueError(f"{name} should be one digit of shape {listed}; got {image.shape}."
+                         f"{' For one digit of a batch, take images[i].' if batch else ''}")
+    if image.dtype == np.bool_:
+        raise ValueError(f"{name} should hold pixel values; got dtype bool (a mask?).")
+    pixels(image, name, scaled)
+    return image.reshape(28, 28)
+
+
+class OneDigit(_Spec):
+    """One digit, (28, 28) or (28, 28, 1) (or the `shapes` given), of pixels; checked as (28, 28)."""
+
+    def __init__(self, shapes: tuple[tuple[int, ...], ...] = ((28, 28), (28, 28, 1)), scaled: bool = False) -> None:
+        super().__init__(one_digit, shapes=shapes, scaled=scaled)
+
+
+def _stack(value: Any, name: str, layout: str, batch_hint: str) -> np.ndarray:
+    array = as_array(value, name)
+    if array.ndim != 3 or 0 in array.shape:
+        hint = f" ({batch_hint})" if batch_hint and array.ndim == 4 else ""
+        raise ValueError(f"{name} should have shape {layout}; got {array.shape}{hint}.")
+    finite(array, name)
+    return array.astype(np.float32)
+
+
+class Stack(_Spec):
+    """A non-empty 3-D array of finite numbers laid out as `layout`, checked as float32;
+    a 4-D one gets `batch_hint`."""
+
+    def __init__(self, layout: str = "(height, width, channels)", batch_hint: str = "") -> None:
+        super().__init__(_stack, layout=layout, batch_hint=batch_hint)
+
+
+def _mask(value: Any, name: str) -> np.ndarray:
+    mask = as_array(value, name)
+    if mask.shape != (28, 28) or mask.dtype != np.bool_:
+        raise ValueError(f"{name} should be a boolean (28, 28) mask, as visible_mask returns; "
+                         f"got {mask.dtype} {mask.shape}.")
+    return mask
+
+
+class ImageMask(_Spec):
+    """A boolean (28, 28) mask, such as `inspection.visible_mask` returns."""
+
+    def __init__(self) -> None:
+        super().__init__(_mask)
+
+
+def _heat_map(value: Any, name: str) -> np.ndarray:
+    heat = as_array(value, name)
+    if heat.shape != (28, 28):
+        raise ValueError(f"{name} should be a (28, 28) heat map in [0, 1]; got shape {heat.shape}.")
+    in_range(heat, "the heat map", 0.0, 1.0, "Scale it by its maximum, as saliency_map and grad_cam do.")
+    return heat.astype(np.float32)
+
+
+class HeatMap(_Spec):
+    """A (28, 28) map of values in [0, 1], such as `saliency_map` and `grad_cam` return."""
+
+    def __init__(self) -> None:
+        super().__init__(_heat_map)
+
+
+def _shares(value: Any, name: str, what: str, hint: str) -> np.ndarray:
+    array = as_array(value, name)
+    if array.ndim != 1 or array.dtype == np.bool_:
+        raise ValueError(f"{name} should be a 1-D array of {what} in [0, 1], one per image; got shape {array.shape}"
+                         f"{' of booleans' if array.dtype == np.bool_ else ''}.")
+    in_range(array, name, 0.0, 1.0, hint)
+    return array
+
+
+class Shares(_Spec):
+    """A 1-D array of numbers in [0, 1], one per image; `what` names them, `hint` says what they are."""
+
+    def __init__(self, what: str = "probabilities", hint: str = "") -> None:
+        super().__init__(_shares, what=what, hint=hint)
+
+
+def _figure(value: Any, name: str) -> Any:
+    from matplotlib.figure import Figure  # here, not at the top: the checks load without Matplotlib
+
+    if not isinstance(value, Figure):
+        raise TypeError(f"{name} should be a Matplotlib Figure (plt.figure()); got {describe(value)}.")
+    return value
+
+
+class FigureSpec(_Spec):
+    """One Matplotlib Figure."""
+
+    def __init__(self) -> None:
+        super().__init__(_figure)
+
+
+def _function(value: Any, name: str, what: str) -> Any:
+    if not callable(value) or hasattr(value, "__array__"):
+        raise TypeError(f"{name} should be {what}; got {describe(value)}.")
+    return value
+
+
+class Function(_Spec):
+    """Something to call, described by `what` ("a Keras layer or a function of a batch")."""
+
+    def __init__(self, what: str = "a function") -> None:
+        super().__init__(_function, what=what)
+
+
+def digit_model(value: Any, name: str = "model") -> Any:
+    """`value` checked to be a Keras model (see `model`) that takes (28, 28, 1) digits."""
+    value = model(value, name)
+    try:
+        shape = tuple(value.input_shape[1:])
+    except (AttributeError, ValueError):
+        raise ValueError(f"the model {value.name!r} has no input yet; build it with keras.Input((28, 28, 1)) "
+                         "as its first layer, like the book's networks.") from None
+    if shape != (28, 28, 1):
+        raise ValueError(f"{name} should take (28, 28, 1) digits, like the book's networks; got input shape {shape}.")
+    return value
+
+
+class DigitModel(_Spec):
+    """A Keras model of (28, 28, 1) digits, like the book's networks."""
+
+    def __init__(self) -> None:
+        super().__init__(digit_model)
+
+
+def _positions(value: Any, name: str) -> np.ndarray:
+    indices = as_array(value, name)
+    if indices.ndim != 1 or indices.dtype == np.bool_:
+        raise ValueError(f"{name} should be a 1-D array of positions (whole numbers); got shape {indices.shape}"
+                         f"{' of booleans: take np.flatnonzero(mask)' if indices.dtype == np.bool_ else ''}.")
+    finite(indices, name)
+    if indices.size and (np.any(indices != np.round(indices)) or indices.min() < 0):
+        raise ValueError(f"{name} should be positions in the test set: whole numbers, 0 or more.")
+    return indices
+
+
+class Positions(_Spec):
+    """Positions in the test set: a 1-D array of whole numbers, 0 or more."""
+
+    def __init__(self) -> None:
+        super().__init__(_positions)
+
+
+def _span(value: Any, name: str, within: int | None, widest: int | None) -> tuple[int, int]:
+    start, stop = pair(value, name, minimum=None)
+    if within is None and start >= stop:
+        raise ValueError(f"{name} should be a range (start, stop) with start < stop; got ({start}, {stop}).")
+    if within is not None and (not 0 <= start < stop <= within or widest is not None and stop - start > widest):
+        raise ValueError(f"{name} should be a range (start, stop) with 0 <= start < stop <= {within}"
+                         f"{f' and at most {widest} pixels' if widest else ''}; got ({start}, {stop}).")
+    return start, stop
+
+
+class Span(_Spec):
+    """A half-open range (start, stop) of whole numbers, start < stop; with `within`, inside
+    0-`within`, and at most `widest` wide."""
+
+    def __init__(self, within: int | None = None, widest: int | None = None) -> None:
+        super().__init__(_span, within=within, widest=widest)
+
+
+def _probability_row(value: Any, name: str) -> np.ndarray:
+    probs = as_array(value, name)
+    if probs.shape != (10,):
+        hint = f" (one image's row: take {name}[i])" if probs.ndim == 2 else ""
+        raise ValueError(f"{name} should have shape (10,), one per digit; got {probs.shape}{hint}.")
+    if probs.dtype == np.bool_:
+        raise ValueError(f"{name} should be numbers in [0, 1]; got booleans.")
+    finite(probs, name)
+    probs = probs.astype(float)
+    if probs.min() < 0 or probs.max() > 1 or abs(probs.sum() - 1) > 1e-3:
+        raise ValueError(f"{name} should lie in [0, 1] and sum to 1; got values from {probs.min():.3g} to "
+                         f"{probs.max():.3g} summing to {probs.sum():.3g} (scores? apply softmax first).")
+    return probs
+
+
+class ProbabilityRow(_Spec):
+    """The 10 probabilities of one image (a softmax output), in [0, 1] and summing to 1."""
+
+    def __init__(self) -> None:
+        super().__init__(_probability_row)
+
+
+def _input_shape(value: Any, name: str) -> tuple[int, ...]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
+        raise TypeError(f"{name} should be (height, width, channels) such as (28, 28, 1); got {describe(value)}.")
+    return tuple(whole(size, f"each size of {name}") for size in value)
+
+
+class InputShape(_Spec):
+    """An input shape (height, width, channels) of positive whole numbers."""
+
+    def __init__(self) -> None:
+        super().__init__(_input_shape)
+
+
+def _layer_table(value: Any, name: str, most: int) -> list[tuple[str, tuple[int, ...], int]]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError(f"{name} should be a non-empty list of (name, shape, params); got {describe(value)}.")
+    if len(value) > most:
+        raise ValueError(f"{name} should hold at most {most} layers, to draw them in one row; got {len(value)}.")
+    checked = []
+    for entry in value:
+        if not (isinstance(entry, (list, tuple)) and len(entry) == 3):
+            raise ValueError(f"each layer should be a (name, shape, params) triple; got {entry!r}.")
+        layer, shape, params = entry
+        if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+            raise TypeError(f"layer {layer!r}: shape should be a tuple of whole numbers; got {describe(shape)}.")
+        shape = tuple(whole(size, f"layer {layer!r}: each size of its shape", minimum=None) for size in shape)
+        params = whole(params, f"layer {layer!r}: its parameter count", minimum=None)
+        if len(shape) not in (1, 3) or min(shape) < 1:
+            raise ValueError(f"layer {layer!r}: shape should be (height, width, channels) or (units,), "
+                             f"all positive; got {shape}.")
+        if params < 0:
+            raise ValueError(f"layer {layer!r}: a parameter count cannot be negative; got {params}.")
+        checked.append((str(layer), shape, params))
+    return checked
+
+
+class LayerTable(_Spec):
+    """A list of (name, output shape, parameter count), like `helpers.models.SEED_LAYERS`, at most `most` long."""
+
+    def __init__(self, most: int = 32) -> None:
+        super().__init__(_layer_table, most=most)
+
+
+def _history(value: Any, name: str) -> dict[str, Any]:
+    if isinstance(value, tuple) and len(value) == 2 and hasattr(value[0], "layers"):
+        raise TypeError(f"{name} should be a training history; got a (model, history) pair: {UNPACK}.")
+    if hasattr(value, "layers"):
+        raise TypeError(f"{name} should be a training history; got a Keras model: {UNPACK}.")
+    logs = value.history if hasattr(value, "history") else value
+    if not isinstance(logs, dict):
+        raise ValueError(f"{name} should be a dict of lists (or a keras History); got {type(value).__name__}.")
+    return logs
+
+
+class PlotHistory(_Spec):
+    """A keras History or its ``.history`` dict (not the (model, history) pair); checked as the dict."""
+
+    def __init__(self) -> None:
+        super().__init__(_history)
+
+
+def _loss_table(value: Any, name: str) -> Any:
+    if not (hasattr(value, "iterrows") and {"val loss", "loss sd"} <= set(getattr(value, "columns", ()))):
+        raise TypeError(f"{name} should be the DataFrame ablation.factor_table returns, with the columns "
+                        f"'val loss' and 'loss sd'; got {describe(value)}.")
+    if not len(value):
+        raise ValueError(f"{name} has no row to draw; it should hold at least one factor.")
+    return value
+
+
+class LossTable(_Spec):
+    """A table such as `helpers.ablation.factor_table` returns: rows with 'val loss' and 'loss sd'."""
+
+    def __init__(self) -> None:
+        super().__init__(_loss_table)
+
+
+def _stages(value: Any, name: str) -> dict[str, np.ndarray]:
+    if not isinstance(value, dict) or not value:
+        raise TypeError(f"{name} should be the dict preprocess_stages returns; got {describe(value)}.")
+    checked = {}
+    for stage, image in value.items():
+        image = as_array(image, f"stage {stage!r}")
+        if image.ndim != 2 or image.size == 0:
+            raise ValueError(f"stage {stage!r} should be a non-empty 2-D image; got shape {image.shape}.")
+        pixels(image, f"stage {stage!r}", scaled=True)
+        checked[stage] = image
+    return checked
+
+
+class Stages(_Spec):
+    """The dict `helpers.digits.preprocess_stages` returns: {stage name: 2-D image in [0, 1]}."""
+
+    def __init__(self) -> None:
+        super().__init__(_stages)
+
+
+def _layer_names(value: Any, name: str) -> list[str]:
+    if isinstance(value, str):
+        raise TypeError(f"{name} should be a list of names; got the string {value!r}: write [{value!r}].")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(n, str) for n in value):
+        raise TypeError(f"{name} should be a list of layer names (strings); got {describe(value)}.")
+    return list(value)
+
+
+class LayerNames(_Spec):
+    """A list of layer names; a single name given as a string gets a hint."""
+
+    def __init__(self) -> None:
+        super().__init__(_layer_names)
+
+
+def _steps(value: Any, name: str) -> list[tuple[int, int]]:
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} should be a list of (window, stride) pairs; got {describe(value)}.")
+    checked = []
+    for step in value:
+        if isinstance(step, (str, bytes)) or not hasattr(step, "__len__") or len(step) != 2:
+            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
+        window, stride = (whole(v, f"the step {tuple(step)!r}: its window and stride", minimum=None) for v in step)
+        if min(window, stride) < 1:
+            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
+        checked.append((window, stride))
+    return checked
+
+
+class Steps(_Spec):
+    """A list of (window, stride) pairs of whole numbers, each at least 1."""
+
+    def __init__(self) -> None:
+        super().__init__(_steps)
+
+
+def _panels(value: Any, name: str, most: int) -> list[np.ndarray]:
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"{name} should be a 2-D array or a list of them; got {describe(value)}.")
+    if isinstance(value, np.ndarray) and value.ndim not in (2, 3):
+        raise ValueError(f"{name} should be one 2-D array, a stack of shape (k, height, width) or a list of "
+                         f"2-D arrays; got an array of shape {value.shape}.")
+    items = [value] if isinstance(value, np.ndarray) and value.ndim == 2 else list(value)
+    arrays = []
+    for k, item in enumerate(items):
+        array = as_array(item, f"{name}[{k}]")
+        if array.ndim != 2 or 0 in array.shape:
+            raise ValueError(f"each of the {name} should be a non-empty 2-D array; item {k} has shape {array.shape}.")
+        finite(array, f"{name}[{k}]")
+        arrays.append(array.astype(float))
+    if not arrays:
+        raise ValueError(f"{name} should hold at least one 2-D array; got none.")
+    if len(arrays) > most:
+        raise ValueError(f"at most {most} {name} fit side by side; got {len(arrays)}. Pick a few "
+                         f"(e.g. {name}[:8]), or draw a whole layer with show_map_grid.")
+    return arrays
+
+
+class Panels(_Spec):
+    """2-D arrays to draw side by side (at most `most`): one (h, w) array, a (k, h, w) stack or a
+    list; checked as a list of float arrays."""
+
+    def __init__(self, most: int = 16) -> None:
+        super().__init__(_panels, most=most)
+
+
+def _titles(value: Any, name: str) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise TypeError(f"{name} should be a list of strings, one per panel; got {describe(value)}.")
+    return list(value)
+
+
+class Titles(_Spec):
+    """A list of titles, one per panel (a single string gets its own sentence)."""
+
+    def __init__(self) -> None:
+        super().__init__(_titles)

@@ -182,24 +182,6 @@ def factor_table(rows: list[dict[str, Any]]) -> Any:
     return table
 
 
-def plot_factor_table(table: Any, ax: Any = None, title: str = "Validation loss, mean ± sd over seeds") -> Any:
-    """Error bars of `factor_table`'s validation loss, one row per factor, top to bottom
-    (chapter 7). Kept rows are drawn filled if the table has a boolean 'kept' column."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
-    positions = list(range(len(table)))[::-1]
-    kept = table["kept"] if "kept" in table else [True] * len(table)
-    for y, (_, line), filled in zip(positions, table.iterrows(), kept, strict=True):
-        ax.errorbar(line["val loss"], y, xerr=line["loss sd"], fmt="o", capsize=4, color="C0",
-                    markerfacecolor="C0" if filled else "white", label=None)
-    ax.set_yticks(positions, [str(label) for label in table.index])
-    ax.set_xlabel("validation loss after the last epoch (lower is better)")
-    ax.set_title(title)
-    return ax
-
-
 def kept_factors(record: dict[str, Any]) -> list[str]:
     """The changes the record's two stages kept, in the order they were tried."""
     rows = record["forward"][1:] + record.get("levers", [])[1:]

@@ -376,34 +376,6 @@ def label_from_name(path: str | os.PathLike) -> int:
     return int(name[0])
 
 
-def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> Any:
-    """Draw each preprocessing stage on its own Axes (one per stage), titled with its size.
-
-    The first stage is drawn as the picture looks (0 black, 1 white); the others as every
-    digit in this book, ink dark on white paper (0 white, 1 black). Returns `axes`. Chapter 9.
-    """
-    if not isinstance(stages, dict) or not stages:
-        raise TypeError(f"stages should be the dict preprocess_stages returns; got {_v.describe(stages)}.")
-    for name, image in stages.items():
-        image = _v.as_array(image, f"stage {name!r}")
-        if image.ndim != 2 or image.size == 0:
-            raise ValueError(f"stage {name!r} should be a non-empty 2-D image; got shape {image.shape}.")
-        _v.finite(image, f"stage {name!r}")
-    axes = np.ravel(axes)
-    if len(axes) != len(stages):
-        raise ValueError(f"expected one Axes per stage ({len(stages)}); got {len(axes)}.")
-    axes = [_v.axes(ax, "each of axes") for ax in axes]
-    for index, (ax, (name, image)) in enumerate(zip(axes, stages.items(), strict=True)):
-        ax.imshow(image, cmap="gray" if index == 0 else "gray_r", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_title(f"{name}\n{image.shape[0]}×{image.shape[1]}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():  # a thin frame: white-on-white stages keep their edges
-            spine.set_visible(True)
-            spine.set_color("#999999")
-    return axes
-
-
 # --- 8x8 digits: UCI's layout (chapter 9) ---------------------------------------------------
 
 #: UCI's digits: a 32x32 black-and-white scan, cut into 4x4 blocks, each block's inked pixels counted.

@@ -1,6 +1,7 @@
 """Looking inside a trained CNN: filters, feature maps, receptive fields, saliency, Grad-CAM.
 
-Introduced in chapter 8. The functions take a Keras model whose input is (28, 28, 1) digits
+Introduced in chapter 8. This module computes; `helpers.plotting` draws what it computes
+(show_filters, show_map_grid, show_heatmap, show_receptive_fields, ...). The functions take a Keras model whose input is (28, 28, 1) digits
 in [0, 1] (the book's networks) and one digit as (28, 28), (28, 28, 1) or (1, 28, 28, 1).
 TensorFlow and Keras are imported inside the functions. Every function that takes a model
 checks it first: the ``(model, history)`` tuple `train_or_load` returns, a recipe or its name,
@@ -16,10 +17,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from helpers import _validate as _v
+from helpers._validate import (
+    Array,
+    Digit,
+    DigitModel,
+    Flag,
+    LayerNames,
+    Maybe,
+    Model,
+    Number,
+    OneDigit,
+    Pair,
+    Steps,
+    Text,
+    Whole,
+    accepts,
+)
+from helpers.data import check_images
 
 if TYPE_CHECKING:
     import keras
-    from matplotlib.axes import Axes
 
 #: Images per gradient computation in `gradient_mask` (the mask is the same in any batching).
 GRADIENT_BATCH = 1024
@@ -27,33 +44,58 @@ GRADIENT_BATCH = 1024
 MAX_SIDE = 4096
 
 
+# --- What the functions take (specs for @accepts) -----------------------------------------
+
+
+def _scoring_model(model: Any, name: str = "model") -> Any:
+    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
+
+    A model ending in a separate Softmax or Activation layer is refused: its scores before
+    the softmax are not the output of one layer this module can stop before."""
+    import keras
+
+    model = _v.digit_model(model, name)
+    last = model.layers[-1] if model.layers else None
+    if not isinstance(model, keras.Sequential) or not isinstance(last, keras.layers.Dense):
+        kind = type(last).__name__ if last is not None else "no layer"
+        raise ValueError(
+            f"{name} should be a keras.Sequential model ending in a Dense layer, like the book's networks; "
+            f"got one that ends in {kind}" + (" (build it with Dense(10, activation='softmax') as its last layer "
+                                          "instead of a separate softmax layer)" if kind in ("Softmax", "Activation")
+                                          else "") + "."
+        )
+    if last.units != 10:
+        raise ValueError(f"{name} should end in a Dense layer of 10 units, one per digit; got {last.units}.")
+    return model
+
+
+def _scaled_batch(value: Any, name: str) -> np.ndarray:
+    """At least one digit of floats in [0, 1], as float32 (n, 28, 28, 1)."""
+    check_images(value, name=name)
+    images = np.asarray(value)
+    _v.pixels(images, name)  # negative values get the sentence on standardised ones
+    check_images(images, scaled=True, name=name)
+    _v.nonempty(images, name)
+    return images.astype(np.float32).reshape(-1, 28, 28, 1)
+
+
+# --- Chapter 8 -------------------------------------------------------------------------------
+
+
+@accepts(image=OneDigit(shapes=((28, 28), (28, 28, 1), (1, 28, 28, 1)), scaled=True))
 def as_batch_of_one(image: np.ndarray) -> np.ndarray:
     """One digit as float32 (1, 28, 28, 1), checked to be in [0, 1] (chapter 8).
 
     Accepts (28, 28), (28, 28, 1) or (1, 28, 28, 1).
     """
-    if hasattr(image, "layers"):
-        raise TypeError("expected one digit as an array; got a Keras model (are the model and the image swapped?).")
-    image = _v.as_array(image, "the image")
-    if image.shape not in ((28, 28), (28, 28, 1), (1, 28, 28, 1)):
-        raise ValueError(
-            f"expected one digit of shape (28, 28), (28, 28, 1) or (1, 28, 28, 1); got {image.shape}."
-        )
-    if not np.issubdtype(image.dtype, np.number) or image.dtype == np.bool_:
-        raise ValueError(f"expected a digit of numbers in [0, 1]; got dtype {image.dtype}.")
-    _v.finite(image, "the image")
-    if image.min() < 0 or image.max() > 1:
-        raise ValueError(
-            f"expected pixel values in [0, 1] (scaled as in chapter 3); got {image.min()} to {image.max()}."
-        )
     return image.astype(np.float32).reshape(1, 28, 28, 1)
 
 
+@accepts(model=Model())
 def conv_layer_names(model: keras.Model) -> list[str]:
     """Names of the model's Conv2D layers, input side first (chapter 8)."""
     import keras
 
-    model = _v.model(model)
     names = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     if not names:
         raise ValueError(f"the model {model.name!r} has no Conv2D layer to inspect.")
@@ -61,10 +103,10 @@ def conv_layer_names(model: keras.Model) -> list[str]:
 
 
 def first_layer_filters(model: keras.Model) -> np.ndarray:
-    """The first convolution's kernels as an array (filters, height, width), e.g. (25, 3, 3).
+    """The first convolution's kernels as an array (filters, height, width), e.g. (25, 3, 3) (chapter 8).
 
     Each kernel is the small grid of weights slid over the grey input (one channel), so it
-    can be drawn as a tiny image. Chapter 8.
+    can be drawn as a tiny image.
     """
     first = conv_layer_names(model)[0]
     layer = model.get_layer(first)
@@ -74,16 +116,16 @@ def first_layer_filters(model: keras.Model) -> np.ndarray:
     return np.transpose(kernel[:, :, 0, :], (2, 0, 1))
 
 
+@accepts(model=DigitModel(), layer_names=Maybe(LayerNames()))
 def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) -> keras.Model:
-    """A model from the same input to the outputs of `layer_names` (default: every Conv2D).
+    """A model from the same input to the outputs of `layer_names`, by default every Conv2D (chapter 8).
 
     Built as ``keras.Model(model.input, [layer.output, ...])``: it shares the trained
-    weights, it does not copy them. Chapter 8.
+    weights, it does not copy them.
     """
     import keras
 
-    model = _digit_model(model)
-    names = _layer_names(layer_names) if layer_names is not None else conv_layer_names(model)
+    names = layer_names if layer_names is not None else conv_layer_names(model)
     known = [layer.name for layer in model.layers]
     unknown = [name for name in names if name not in known]
     if unknown or not names:
@@ -92,28 +134,29 @@ def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) 
     return keras.Model(inputs, [model.get_layer(name).output for name in names])
 
 
+@accepts(model=DigitModel(), layer_names=Maybe(LayerNames()))
 def feature_maps(
     model: keras.Model, image: np.ndarray, layer_names: Sequence[str] | None = None
 ) -> dict[str, np.ndarray]:
-    """Each named layer's output for one digit: {name: array (height, width, channels)}.
+    """Each named layer's output for one digit: {name: array (height, width, channels)} (chapter 8).
 
     Default layers: every Conv2D. For the article's network and one digit: conv2d_1
-    (26, 26, 25), conv2d_2 (11, 11, 64), conv2d_3 (3, 3, 64). Chapter 8.
+    (26, 26, 25), conv2d_2 (11, 11, 64), conv2d_3 (3, 3, 64).
     """
-    model = _digit_model(model)
-    names = _layer_names(layer_names) if layer_names is not None else conv_layer_names(model)
+    names = layer_names if layer_names is not None else conv_layer_names(model)
     outputs = feature_model(model, names)(as_batch_of_one(image), training=False)
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]
     return {name: np.asarray(output)[0] for name, output in zip(names, outputs, strict=True)}
 
 
+@accepts(model=Model())
 def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
     """(name, window, stride) of each Conv2D and pooling layer, in order (chapter 8)."""
     import keras
 
     steps = []
-    for layer in _v.model(model).layers:
+    for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D):
             steps.append((layer.name, int(layer.kernel_size[0]), int(layer.strides[0])))
         elif isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
@@ -121,29 +164,31 @@ def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
     return steps
 
 
+@accepts(steps=Steps())
 def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
-    """Side of the input square one output pixel sees after a chain of (window, stride) steps.
+    """Side of the input square one output pixel sees after (window, stride) steps (chapter 8).
 
     Each step widens it by (window - 1) times the product of the strides before it:
-    [(3, 1), (2, 2), (3, 1)] (conv, pool, conv) gives 3, then 4, then 8. Chapter 8.
+    [(3, 1), (2, 2), (3, 1)] (conv, pool, conv) gives 3, then 4, then 8.
     """
     size, jump = 1, 1
-    for window, stride in _check_steps(steps):
+    for window, stride in steps:
         size += (window - 1) * jump
         jump *= stride
     return size
 
 
+@accepts(layer_name=Text())
 def steps_up_to(model: keras.Model, layer_name: str) -> list[tuple[int, int]]:
     """The (window, stride) steps from the input up to and including `layer_name` (chapter 8)."""
     steps = layer_steps(model)
     names = [name for name, _, _ in steps]
-    _v.text(layer_name, "layer_name")
     if layer_name not in names:
         raise ValueError(f"expected a convolution or pooling layer among {names}; got {layer_name!r}.")
     return [(window, stride) for _, window, stride in steps[: names.index(layer_name) + 1]]
 
 
+@accepts(steps=Steps(), index=Whole(minimum=None))
 def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int, int]:
     """The input rows (or columns) ``first..last`` that output position `index` sees (chapter 8).
 
@@ -153,37 +198,35 @@ def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int,
     centre is row 2i + 3.5. A field is a window that moves with the position, not a square
     around the image's centre. Returns (first, last), both included.
     """
-    steps = _check_steps(steps)
-    index = _v.whole(index, "index", minimum=None)
     if index < 0:
-        raise ValueError(f"expected a position of 0 or more; got {index}.")
+        raise ValueError(f"index should be a position, 0 or more; got {index}.")
     jump = int(np.prod([stride for _, stride in steps])) if steps else 1
     first = index * jump
     return first, first + receptive_field(steps) - 1
 
 
+@accepts(steps=Steps(), size=Whole())
 def output_size(steps: Sequence[tuple[int, int]], size: int = 28) -> int:
     """Side of the map after a chain of valid (window, stride) steps on a `size` input (chapter 4).
 
     Each step gives floor((n - window) / stride) + 1; 28 through the article's six steps gives
     26, 13, 11, 5, 3, 1. Raises ValueError if a window no longer fits.
     """
-    size = _v.whole(size, "size")
-    for window, stride in _check_steps(steps):
+    for window, stride in steps:
         if window > size:
             raise ValueError(f"a window of {window} does not fit in a map of side {size}.")
         size = (size - window) // stride + 1
     return size
 
 
+@accepts(size=Whole(maximum=MAX_SIDE))
 def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
-    """The input pixels the model's output can depend on, from its architecture: bool (28, 28).
+    """The input pixels the model's output can depend on, from its architecture: bool (28, 28) (chapter 8).
 
     The union of the windows of every position of the last convolution or pooling map: with
     valid 3x3 convolutions and 2x2 poolings (the article's network) that is rows and columns
-    0-21, and the bottom and right 6-pixel band (300 pixels) is never read. Chapter 8.
+    0-21, and the bottom and right 6-pixel band (300 pixels) is never read.
     """
-    size = _v.whole(size, "size", maximum=MAX_SIDE)
     steps = [(window, stride) for _, window, stride in layer_steps(model)]
     if not steps:
         raise ValueError(f"the model {model.name!r} has no convolution or pooling layer.")
@@ -192,6 +235,7 @@ def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
     return visible[:, None] & visible[None, :]
 
 
+@accepts(model=_scoring_model, images=_scaled_batch, layer_name=Maybe(Text()), cell=Maybe(Pair()))
 def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None = None,
                   cell: tuple[int, int] | None = None) -> np.ndarray:
     """Where the gradient is not zero for at least one of `images`: bool (28, 28) (chapter 8).
@@ -203,20 +247,13 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
     """
     import tensorflow as tf
 
-    from helpers.data import check_images
-
-    model = _scoring_model(model)
-    check_images(images, scaled=True, name="images")
-    _v.nonempty(np.asarray(images), "images")
-    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
     if layer_name is None:
         def target_of(x: Any) -> Any:
             return tf.reduce_sum(class_scores(model, x))
     else:
-        _v.text(layer_name, "layer_name")
         if cell is None:
             raise ValueError("with a layer_name, give the cell (row, col) of its map.")
-        row, col = _v.pair(cell, "cell")
+        row, col = cell
         features = feature_model(model, [layer_name])
         shape = tuple(features.outputs[0].shape[1:])
         if len(shape) != 3 or not (row < shape[0] and col < shape[1]):
@@ -234,19 +271,17 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
     return seen
 
 
+@accepts(model=_scoring_model, training=Flag())
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
-    """The model's class scores before softmax (logits), shape (n, 10), as a tensor.
+    """The model's class scores before softmax (logits), shape (n, 10), as a tensor (chapter 8).
 
     Runs the layers one by one and, for a last Dense layer with a softmax, stops before the
-    softmax: gradients of these scores do not vanish when a probability is near 1 (chapter 8).
+    softmax: gradients of these scores do not vanish when a probability is near 1.
     """
     import keras
 
-    last = _scoring_model(model).layers[-1]
-    training = _v.flag(training, "training")
+    last = model.layers[-1]
     if isinstance(images, np.ndarray):
-        from helpers.data import check_images
-
         check_images(images, scaled=True, name="images")
         images = images.astype(np.float32).reshape(-1, 28, 28, 1)
     x = images
@@ -256,20 +291,19 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
     return scores + last.bias if last.use_bias else scores
 
 
+@accepts(model=_scoring_model, class_index=Maybe(Digit()))
 def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
-    """Sensitivity of one class score to each pixel: |d score / d pixel|, shape (28, 28), max 1.
+    """Sensitivity of one class score to each pixel: |d score / d pixel|, (28, 28), max 1 (chapter 8).
 
     The magnitude of the gradient of the class score (before softmax) with respect to the
     input pixels, computed with `tf.GradientTape` (Simonyan et al., 2014): how strongly a tiny
     change of the pixel would move the score, either way; not whether the pixel pushed the
     score up (see `gradient_times_input`). `class_index` defaults to the predicted class.
-    Scaled so the largest value is 1. Chapter 8.
+    Scaled so the largest value is 1.
     """
     import tensorflow as tf
 
-    model = _scoring_model(model)
     x = tf.convert_to_tensor(as_batch_of_one(image))
-    class_index = None if class_index is None else _check_class(class_index)
     with tf.GradientTape() as tape:
         tape.watch(x)
         scores = class_scores(model, x)
@@ -280,6 +314,7 @@ def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None 
     return (gradient / top if top > 0 else gradient).astype(np.float32)
 
 
+@accepts(model=_scoring_model, class_index=Maybe(Digit()))
 def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Gradient x input for one class score, signed, shape (28, 28), scaled to [-1, 1] (chapter 8).
 
@@ -290,9 +325,7 @@ def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int
     """
     import tensorflow as tf
 
-    model = _scoring_model(model)
     x = tf.convert_to_tensor(as_batch_of_one(image))
-    class_index = None if class_index is None else _check_class(class_index)
     with tf.GradientTape() as tape:
         tape.watch(x)
         scores = class_scores(model, x)
@@ -303,24 +336,23 @@ def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int
     return (product / top if top > 0 else product).astype(np.float32)
 
 
+@accepts(model=_scoring_model, class_index=Maybe(Digit()))
 def grad_cam_cells(
     model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Grad-CAM on the layer's own grid, and which of its cells the score has zero gradient for.
+    """Grad-CAM on the layer's own grid, and the cells the score has zero gradient for (chapter 8).
 
     Weights each channel of `layer_name` (default: the last Conv2D) by the mean gradient of
     the class score (before softmax) over that channel, sums the weighted maps and keeps the
     positive part (Selvaraju et al., 2017). Returns (cam, dead), both (h, w) like the layer's
     map: cam >= 0, unscaled; dead is True where the gradient of the score is zero in every
-    channel (cells no later layer reads, such as row and column 10 of `conv2d_2`). Chapter 8.
+    channel (cells no later layer reads, such as row and column 10 of `conv2d_2`).
     """
     import keras
     import tensorflow as tf
 
-    model = _scoring_model(model)
     name = _grad_cam_layer(model, layer_name)
     x = tf.convert_to_tensor(as_batch_of_one(image))
-    class_index = None if class_index is None else _check_class(class_index)
     with tf.GradientTape() as tape:
         activations, h = None, x
         for layer in model.layers[:-1]:
@@ -338,17 +370,15 @@ def grad_cam_cells(
     return cam.astype(np.float32), np.all(gradients == 0, axis=-1)
 
 
+@accepts(cells=Array(), first_centre=Number(), jump=Whole(minimum=None), size=Whole(maximum=MAX_SIDE))
 def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size: int = 28) -> np.ndarray:
-    """Resize a layer's (h, w) map to the input's (size, size), each cell at its true centre.
+    """Resize a layer's (h, w) map to the input's (size, size), each cell at its true centre (chapter 8).
 
     Cell i of a map reached through valid windows is centred on input pixel
     ``first_centre + jump * i`` (for `conv2d_2` of the article's network, 3.5 + 2i; see
     `receptive_window`); a plain image resize would spread the cells evenly over the whole
-    image instead. Bilinear between centres, the edge value held beyond them. Chapter 8.
+    image instead. Bilinear between centres, the edge value held beyond them.
     """
-    cells = _v.as_array(cells, "cells")
-    first_centre = _v.number(first_centre, "first_centre")
-    jump, size = _v.whole(jump, "jump", minimum=None), _v.whole(size, "size", maximum=MAX_SIDE)
     if cells.ndim != 2 or 0 in cells.shape or jump < 1:
         raise ValueError(f"expected a 2-D map and a jump of at least 1; got {cells.shape} and {jump}.")
     _v.finite(cells, "cells")
@@ -359,6 +389,7 @@ def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size:
     return np.stack([np.interp(cols, np.arange(cells.shape[1]), row) for row in along_rows]).astype(np.float32)
 
 
+@accepts(model=_scoring_model)
 def grad_cam(
     model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
 ) -> np.ndarray:
@@ -368,7 +399,7 @@ def grad_cam(
     centre of its receptive window (`registered_upsample`). Cells the score has zero gradient
     for are set to 0 first: the score cannot depend on them, so they get no heat.
     """
-    name = _grad_cam_layer(_scoring_model(model), layer_name)
+    name = _grad_cam_layer(model, layer_name)
     cam, dead = grad_cam_cells(model, image, name, class_index)
     cam = np.where(dead, 0.0, cam)
     steps = steps_up_to(model, name)
@@ -376,45 +407,6 @@ def grad_cam(
     heat = registered_upsample(cam, (first + last) / 2, int(np.prod([stride for _, stride in steps])))
     top = heat.max()
     return (heat / top if top > 0 else heat).astype(np.float32)
-
-
-def _check_class(class_index: int) -> int:
-    return _v.digit(class_index, "class_index")
-
-
-def _digit_model(model: Any) -> Any:
-    """`model` checked to be a Keras model (not its (model, history) pair) taking (28, 28, 1) digits."""
-    model = _v.model(model)
-    try:
-        shape = tuple(model.input_shape[1:])
-    except (AttributeError, ValueError):
-        raise ValueError(f"the model {model.name!r} has no input yet; build it with keras.Input((28, 28, 1)) "
-                         "as its first layer, like the book's networks.") from None
-    if shape != (28, 28, 1):
-        raise ValueError(f"expected a model of (28, 28, 1) digits, like the book's networks; got input shape {shape}.")
-    return model
-
-
-def _scoring_model(model: Any) -> Any:
-    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
-
-    A model ending in a separate Softmax or Activation layer is refused: its scores before
-    the softmax are not the output of one layer this module can stop before."""
-    import keras
-
-    model = _digit_model(model)
-    last = model.layers[-1] if model.layers else None
-    if not isinstance(model, keras.Sequential) or not isinstance(last, keras.layers.Dense):
-        kind = type(last).__name__ if last is not None else "no layer"
-        raise ValueError(
-            "expected a keras.Sequential model ending in a Dense layer, like the book's networks; "
-            f"this one ends in {kind}" + (" (build it with Dense(10, activation='softmax') as its last layer "
-                                          "instead of a separate softmax layer)" if kind in ("Softmax", "Activation")
-                                          else "") + "."
-        )
-    if last.units != 10:
-        raise ValueError(f"expected a last Dense layer of 10 units, one per digit; got {last.units}.")
-    return model
 
 
 def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
@@ -432,159 +424,11 @@ def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
     return layer_name
 
 
-def _layer_names(layer_names: Any) -> list[str]:
-    """A list of layer names; a single name given as a string gets a hint."""
-    if isinstance(layer_names, str):
-        raise TypeError(f"layer_names should be a list of names; got the string {layer_names!r}: write [{layer_names!r}].")
-    if not isinstance(layer_names, (list, tuple)) or not all(isinstance(n, str) for n in layer_names):
-        raise TypeError(f"layer_names should be a list of layer names (strings); got {_v.describe(layer_names)}.")
-    return list(layer_names)
-
-
-def _check_steps(steps: Any) -> list[tuple[int, int]]:
-    """A list of (window, stride) pairs of whole numbers, each at least 1."""
-    if isinstance(steps, (str, bytes, dict)) or not hasattr(steps, "__iter__"):
-        raise TypeError(f"steps should be a list of (window, stride) pairs; got {_v.describe(steps)}.")
-    checked = []
-    for step in steps:
-        if isinstance(step, (str, bytes)) or not hasattr(step, "__len__") or len(step) != 2:
-            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
-        window, stride = (_v.whole(v, f"the step {tuple(step)!r}: its window and stride", minimum=None) for v in step)
-        if min(window, stride) < 1:
-            raise ValueError(f"each step should be (window, stride) with positive numbers; got {step!r}.")
-        checked.append((window, stride))
-    return checked
-
-
-# --- Drawing ---------------------------------------------------------------------------------
-
-
-def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normalize: bool = True) -> np.ndarray:
-    """Lay a stack of maps (height, width, channels) out as one 2-D mosaic, NaN between tiles.
-
-    With ``normalize=True`` each map is scaled to [0, 1] on its own (a map that is all zero
-    stays zero), so weak and strong maps both show their pattern. `ncols` defaults to a
-    near-square grid and is at most the number of maps; `pad` is 0 to 10 pixels. Returns an
-    array of shape (rows*(h+pad)-pad, ncols*(w+pad)-pad).
-    Chapter 8.
-    """
-    maps = _v.as_array(maps, "maps")
-    if maps.ndim != 3 or 0 in maps.shape:
-        raise ValueError(f"expected maps of shape (height, width, channels); got {maps.shape}.")
-    _v.finite(maps, "maps")
-    maps = maps.astype(np.float32)
-    height, width, count = maps.shape
-    ncols = int(np.ceil(np.sqrt(count))) if ncols is None else _v.whole(ncols, "ncols", minimum=None)
-    pad, normalize = _v.whole(pad, "pad", minimum=0, maximum=10), _v.flag(normalize, "normalize")
-    if not 1 <= ncols <= count:
-        raise ValueError(f"ncols should be at least 1 and at most the number of maps, {count}; got {ncols}.")
-    nrows = int(np.ceil(count / ncols))
-    mosaic = np.full((nrows * (height + pad) - pad, ncols * (width + pad) - pad), np.nan, np.float32)
-    for k in range(count):
-        tile = maps[:, :, k]
-        if normalize:
-            low, high = float(tile.min()), float(tile.max())
-            tile = (tile - low) / (high - low) if high > low else np.zeros_like(tile)
-        row, col = divmod(k, ncols)
-        mosaic[row * (height + pad) : row * (height + pad) + height, col * (width + pad) : col * (width + pad) + width] = tile
-    return mosaic
-
-
-def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "First-layer filters") -> Axes:
-    """Draw kernels (filters, h, w) as a grid of tiny images on one colour scale around zero.
-
-    Red weights are positive (the filter likes ink there), blue negative (it likes no ink).
-    Returns the Axes. Chapter 8.
-    """
-    filters = _v.as_array(filters, "filters")
-    if filters.ndim != 3 or 0 in filters.shape:
-        hint = " (a Keras kernel? use first_layer_filters(model))" if filters.ndim == 4 else ""
-        raise ValueError(f"expected filters of shape (filters, height, width); got {filters.shape}{hint}.")
-    _v.finite(filters, "filters")
-    filters = filters.astype(np.float32)
-    ax, ncols = _v.axes(ax), _v.whole(ncols, "ncols")
-    limit = float(np.abs(filters).max()) or 1.0
-    mosaic = tile_maps(np.transpose(filters, (1, 2, 0)), ncols=ncols, normalize=False)
-    image = ax.imshow(np.ma.masked_invalid(mosaic), cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="weight")
-    _grid_ticks(ax, filters.shape[1:], filters.shape[0], ncols)
-    ax.set_title(title)
-    return ax
-
-
-def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: str = "") -> Axes:
-    """Draw a layer's feature maps (height, width, channels) as a grid, each on its own scale.
-
-    Dark means a strong response (the book's ink-on-paper colours); a blank tile is a
-    filter that did not respond to this digit at all. Returns the Axes. Chapter 8.
-    """
-    maps = _v.as_array(maps, "maps")
-    if maps.ndim != 3:
-        hint = " (a batch? take maps[0])" if maps.ndim == 4 else ""
-        raise ValueError(f"expected maps of shape (height, width, channels); got {maps.shape}{hint}.")
-    ax, title = _v.axes(ax), _v.text(title, "title")
-    ncols = int(np.ceil(np.sqrt(maps.shape[2]))) if ncols is None else _v.whole(ncols, "ncols")
-    mosaic = tile_maps(maps, ncols=ncols)
-    cmap = _with_bad_color("gray_r", "#d9d9d9")
-    ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-    _grid_ticks(ax, maps.shape[:2], maps.shape[2], ncols)
-    ax.set_title(title or f"{maps.shape[2]} maps of {maps.shape[0]}×{maps.shape[1]}")
-    return ax
-
-
-def show_heatmap(
-    image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
-    visible: np.ndarray | None = None,
-) -> Axes:
-    """Draw a (28, 28) heat map in [0, 1] over the digit it explains (chapter 8).
-
-    The digit is drawn in light grey, the heat in warm colours: the darker, the larger the
-    value at those pixels. With `visible` (bool (28, 28), see `visible_mask`), the pixels the
-    network cannot see are hatched. Returns the Axes.
-    """
-    digit = as_batch_of_one(image)[0, :, :, 0]
-    heat = _v.as_array(heat, "heat")
-    if heat.shape != (28, 28):
-        raise ValueError(f"expected a (28, 28) heat map in [0, 1]; got shape {heat.shape}.")
-    _v.in_range(heat, "the heat map", 0.0, 1.0, "Scale it by its maximum, as saliency_map and grad_cam do.")
-    heat = heat.astype(np.float32)
-    ax, title = _v.axes(ax), _v.text(title, "title")
-    alpha = _v.number(alpha, "alpha", minimum=0.0, maximum=1.0)
-    if visible is not None:
-        visible = _check_mask(visible)
-    ax.imshow(digit, cmap="gray_r", vmin=0, vmax=3)  # faint ink as a backdrop
-    ax.imshow(np.ma.masked_less(heat, 0.05), cmap="YlOrRd", vmin=0, vmax=1, alpha=alpha)
-    if visible is not None:
-        _hatch_outside(ax, visible)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(title)
-    return ax
-
-
-def _with_bad_color(name: str, color: str) -> Any:
-    import matplotlib as mpl
-
-    return mpl.colormaps[name].with_extremes(bad=color)
-
-
-def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None:
-    """Number the tiles' columns and rows of a mosaic on the axes (filter index = row*ncols+col)."""
-    height, width = tile
-    nrows = int(np.ceil(count / ncols))
-    ax.set_xticks([c * (width + 1) + (width - 1) / 2 for c in range(ncols)], [str(c) for c in range(ncols)])
-    ax.set_yticks(
-        [r * (height + 1) + (height - 1) / 2 for r in range(nrows)], [str(r * ncols) for r in range(nrows)]
-    )
-    ax.tick_params(length=0, labelsize=7)
-    ax.set_xlabel("+ column")
-    ax.set_ylabel("filter number (row start)")
-
-
+@accepts(layer_names=LayerNames())
 def default_cells(model: keras.Model, layer_names: Sequence[str]) -> dict[str, tuple[int, int]]:
     """The middle cell (row, col) of each named layer's map, e.g. (5, 5) of an 11 x 11 map (chapter 8)."""
     cells = {}
-    for name in _layer_names(layer_names):
+    for name in layer_names:
         side = output_size(steps_up_to(model, name))
         cells[name] = ((side - 1) // 2, (side - 1) // 2)
     return cells
@@ -607,85 +451,3 @@ def field_windows(model: keras.Model, cells: dict[str, tuple[int, int]]) -> dict
             raise ValueError(f"{name}'s map is {side} x {side}; got the cell ({row}, {col}).")
         windows[name] = (*receptive_window(steps, row), *receptive_window(steps, col))
     return windows
-
-
-def show_receptive_fields(
-    image: np.ndarray, model: keras.Model, ax: Axes, cells: dict[str, tuple[int, int]] | None = None,
-    title: str = "",
-) -> Axes:
-    """Draw, over the digit, the input window one cell of each layer sees, where it is (chapter 8).
-
-    `cells` maps a layer name to a cell (row, col) of its map (default: the middle cell of
-    each Conv2D map and the one cell of the last map); each window comes from `field_windows`,
-    so it sits where that cell really looks, not around the image's centre. The pixels no
-    output can depend on (outside `visible_mask`) are hatched. Returns the Axes.
-    """
-    from matplotlib.patches import Rectangle
-
-    from helpers.style import ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR
-
-    digit = as_batch_of_one(image)[0, :, :, 0]
-    model, ax, title = _digit_model(model), _v.axes(ax), _v.text(title, "title")
-    if cells is None:
-        last = layer_steps(model)[-1][0]
-        cells = default_cells(model, [*conv_layer_names(model), last])
-    windows = field_windows(model, cells)
-    ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
-    _hatch_outside(ax, visible_mask(model))
-    colors = [ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR, "#CC79A7", "#E69F00", "#56B4E9"]
-    for k, (name, (top, bottom, left, right)) in enumerate(windows.items()):
-        row, col = cells[name]
-        ax.add_patch(Rectangle(
-            (left - 0.5, top - 0.5), right - left + 1, bottom - top + 1, fill=False, lw=2,
-            ec=colors[k % len(colors)],
-            label=f"{name} ({row}, {col}): rows {top}-{bottom}, cols {left}-{right}",
-        ))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
-    ax.set_xticks([0, 7, 14, 21, 27])
-    ax.set_yticks([0, 7, 14, 21, 27])
-    ax.set_xlabel("column")
-    ax.set_ylabel("row")
-    ax.set_title(title or "The input window of one cell of each layer")
-    return ax
-
-
-def show_visible_region(image: np.ndarray, mask: np.ndarray, ax: Axes, title: str = "") -> Axes:
-    """Draw the digit with the pixels outside `mask` (bool (28, 28)) hatched over (chapter 8).
-
-    The hatched pixels are those the network's output cannot depend on. Returns the Axes.
-    """
-    digit = as_batch_of_one(image)[0, :, :, 0]
-    mask = _check_mask(mask)
-    ax, title = _v.axes(ax), _v.text(title, "title")
-    ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
-    _hatch_outside(ax, mask, outline=True)
-    ax.set_xticks([0, 7, 14, 21, 27])
-    ax.set_yticks([0, 7, 14, 21, 27])
-    ax.set_xlabel("column")
-    ax.set_ylabel("row")
-    ax.set_title(title or "What the network can see")
-    return ax
-
-
-def _hatch_outside(ax: Axes, mask: np.ndarray, outline: bool = False) -> None:
-    """Grey and hatch the pixels right of and below the region where `mask` is True."""
-    from matplotlib.patches import Rectangle
-
-    from helpers.style import ACCENT_COLOR
-
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    bottom, right = (rows.max(), cols.max()) if rows.size else (-1, -1)
-    hidden = {"fc": (0.5, 0.5, 0.5, 0.35), "ec": (0.3, 0.3, 0.3, 0.8), "hatch": "///", "lw": 0}
-    ax.add_patch(Rectangle((right + 0.5, -0.5), 27 - right, 28, label="_hidden", **hidden))
-    ax.add_patch(Rectangle((-0.5, bottom + 0.5), right + 1, 27 - bottom, label="_hidden", **hidden))
-    if outline:
-        ax.add_patch(Rectangle((-0.5, -0.5), right + 1, bottom + 1, fill=False, lw=2, ec=ACCENT_COLOR,
-                               label=f"visible: rows and columns 0-{bottom}"))
-
-
-def _check_mask(mask: Any) -> np.ndarray:
-    """A boolean (28, 28) mask, such as `visible_mask` returns."""
-    mask = _v.as_array(mask, "the mask")
-    if mask.shape != (28, 28) or mask.dtype != np.bool_:
-        raise ValueError(f"expected a boolean (28, 28) mask, as visible_mask returns; got {mask.dtype} {mask.shape}.")
-    return mask

@@ -1,25 +1,63 @@
-"""The book's plots: digits, data summaries, kernels, feature maps and probabilities.
+"""The book's plots: digits, data summaries, kernels, feature maps, training curves, mistakes,
+what a trained network looks at, and the stages of preparing your own digit.
 
-Every function is pure: it checks its input (a `ValueError` or `TypeError` says what was expected and what
-came), draws on the `ax` (or `axes`) it is given, creating one only when none is given, and
-returns what it drew on. Nothing is shown or saved here: the notebook displays the figure.
-Digits are drawn as dark ink on white paper (the book's ``gray_r`` colour map), so pixel value
-0 is white and the largest value is black.
+Every function is pure: its arguments are checked first (the ``@accepts`` guards above each
+function; a `ValueError` or `TypeError` says what was expected and what came), it draws on the
+`ax` (or `axes`) it is given, creating one only when none is given, and returns what it drew
+on. Nothing is shown or saved here: the notebook displays the figure. Digits are drawn as dark
+ink on white paper (the book's ``gray_r`` colour map), so pixel value 0 is white and the
+largest value is black. The numbers drawn in chapter 8 are computed in `helpers.inspection`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import FancyArrowPatch, Polygon, Rectangle
 
 from helpers import _validate as _v
+from helpers import inspection
+from helpers._validate import (
+    AxesSpec,
+    Digit,
+    DigitModel,
+    FigureSpec,
+    Flag,
+    Function,
+    HeatMap,
+    ImageMask,
+    InputShape,
+    LayerTable,
+    LossTable,
+    Maybe,
+    Number,
+    OneDigit,
+    OneOf,
+    Panels,
+    PlotHistory,
+    Positions,
+    ProbabilityRow,
+    Shares,
+    Span,
+    Stack,
+    Stages,
+    Text,
+    Titles,
+    Whole,
+    accepts,
+)
 from helpers.data import check_images, check_labels
+from helpers.evaluation import check_confusion_matrix, normalize_rows
 from helpers.style import ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR
+
+if TYPE_CHECKING:
+    import keras
 
 #: Colour map for maps with signed values (kernels, edge responses): blue < 0 < red.
 SIGNED_CMAP = "RdBu_r"
@@ -27,25 +65,73 @@ SIGNED_CMAP = "RdBu_r"
 MAX_GALLERY = 100
 #: Most panels `show_kernels` and `show_feature_maps` draw side by side in one row.
 MAX_PANELS = 16
+#: A digit drawn as the networks of chapter 8 take it: (28, 28), (28, 28, 1) or a batch of one.
+SCALED_DIGIT = OneDigit(shapes=((28, 28), (28, 28, 1), (1, 28, 28, 1)), scaled=True)
+OPTIONAL_AX = Maybe(AxesSpec())
+
+
+# --- Specs that use the checks of helpers.data and helpers.evaluation ----------------------
+
+
+def _pictures(value: Any, name: str) -> np.ndarray:
+    """Digits (n, 28, 28) or (n, 28, 28, 1) whose values are pixels, raw or scaled."""
+    images = _v.as_array(value, name)
+    check_images(images, name=name)
+    _v.pixels(images, name)
+    return images
+
+
+def _scaled_pictures(value: Any, name: str) -> np.ndarray:
+    """Digits of floats in [0, 1], as float32 (n, 28, 28, 1)."""
+    images = _pictures(value, name)
+    check_images(images, scaled=True, name=name)
+    return images.astype(np.float32).reshape(-1, 28, 28, 1)
+
+
+def _gallery(value: Any, name: str) -> np.ndarray:
+    """1 to `MAX_GALLERY` digits of pixels: each is its own small plot, so 10,000 would take minutes."""
+    images = _pictures(value, name)
+    if not len(images):
+        raise ValueError("there are no images to show; pass at least one.")
+    if len(images) > MAX_GALLERY:
+        raise ValueError(
+            f"plot_misclassified draws at most {MAX_GALLERY} digits, one small plot each; got {len(images):,}. "
+            "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
+        )
+    return images
+
+
+def _labels(value: Any, name: str) -> np.ndarray:
+    return check_labels(value, name=name)
+
+
+def _counts(value: Any, name: str) -> np.ndarray:
+    return check_confusion_matrix(value)
+
+
+# --- Small shared pieces ------------------------------------------------------------------
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     """The given Axes, or a new one in a new figure of `figsize` inches."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-        return ax
-    return _v.axes(ax)
+    return plt.subplots(figsize=figsize)[1] if ax is None else ax
 
 
-def _as_digit(image: np.ndarray, name: str = "image") -> np.ndarray:
-    """One 28x28 digit as a 2-D array; accepts (28, 28) or (28, 28, 1)."""
-    image = _v.as_array(image, name)
-    if image.shape not in ((28, 28), (28, 28, 1)):
-        hint = " For one digit of a batch, take images[i]." if image.ndim in (3, 4) and image.shape[1:3] == (28, 28) else ""
-        raise ValueError(f"{name} should be one digit of shape (28, 28) or (28, 28, 1); got {image.shape}.{hint}")
-    _v.finite(image, name)  # first, so a NaN is named by its (row, column)
-    check_images(image[np.newaxis], name=name)
-    return image.reshape(28, 28)
+def _each_axes(axes: Any, count: int, what: str) -> list[Axes]:
+    """The Axes of `axes` (a list or an array of them), checked to be one per `what`."""
+    axes = list(np.ravel(np.asarray(axes, dtype=object)))
+    if len(axes) != count:
+        raise ValueError(f"axes should hold one Axes per {what}: {count} {what}s, {len(axes)} Axes given.")
+    return [_v.axes(one, "each of axes") for one in axes]
+
+
+def _grid_axes(axes: Sequence[Axes] | np.ndarray | None, k: int, width: float) -> tuple[Figure, list[Axes]]:
+    """The given k Axes (and their figure), or a new row of k."""
+    if axes is None:
+        fig, made = plt.subplots(1, k, figsize=(width * k, width + 0.6), squeeze=False, layout="constrained")
+        return fig, list(made[0])
+    axes = _each_axes(axes, k, "panel")
+    return axes[0].figure, axes
 
 
 def _pixel_top(values: np.ndarray) -> float:
@@ -53,24 +139,31 @@ def _pixel_top(values: np.ndarray) -> float:
     return 255.0 if values.dtype == np.uint8 or (values.size and values.max() > 1) else 1.0
 
 
-def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "A handwritten digit") -> Axes:
-    """Draw one digit as a picture, ink dark on white.
-
-    `image`: shape (28, 28) or (28, 28, 1), raw pixels 0-255 or scaled values in [0, 1].
-    Returns the Axes. Introduced in chapter 1.
-    """
-    digit = _as_digit(image)
-    title = _v.text(title, "title")
-    ax = _new_axes(ax, (3.2, 3.2))
-    ax.imshow(digit, cmap="gray_r", vmin=0, vmax=_pixel_top(digit))
-    ax.set_title(title)
-    ax.set_xlabel("column (pixel)")
-    ax.set_ylabel("row (pixel)")
+def _digit_ticks(ax: Axes, xlabel: str = "column (pixel)", ylabel: str = "row (pixel)") -> None:
     ax.set_xticks([0, 7, 14, 21, 27])
     ax.set_yticks([0, 7, 14, 21, 27])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+# --- Chapters 1-3: digits and the data -----------------------------------------------------
+
+
+@accepts(image=OneDigit(), ax=OPTIONAL_AX, title=Text())
+def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "A handwritten digit") -> Axes:
+    """Draw one digit as a picture, ink dark on white (chapter 1).
+
+    `image`: shape (28, 28) or (28, 28, 1), raw pixels 0-255 or scaled values in [0, 1].
+    Returns the Axes.
+    """
+    ax = _new_axes(ax, (3.2, 3.2))
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=_pixel_top(image))
+    ax.set_title(title)
+    _digit_ticks(ax)
     return ax
 
 
+@accepts(image=OneDigit(), rows=Span(within=28, widest=16), cols=Span(within=28, widest=16), ax=OPTIONAL_AX, title=Text())
 def show_pixel_values(
     image: np.ndarray,
     rows: tuple[int, int],
@@ -78,29 +171,19 @@ def show_pixel_values(
     ax: Axes | None = None,
     title: str = "Pixel values",
 ) -> Axes:
-    """Draw a window of a digit with each pixel's number written in its square.
+    """Draw a window of a digit with each pixel's number written in its square (chapter 1).
 
     `image`: shape (28, 28) or (28, 28, 1). `rows` and `cols` are half-open ranges
     ``(start, stop)`` inside 0-28, at most 16 wide so the numbers stay readable. Tick labels
-    are the pixels' indices in the full image. Returns the Axes. Introduced in chapter 1.
+    are the pixels' indices in the full image. Returns the Axes.
     """
-    digit = _as_digit(image)
-    rows, cols = _v.pair(rows, "rows", minimum=None), _v.pair(cols, "cols", minimum=None)
-    title = _v.text(title, "title")
-    for axis, (start, stop) in (("rows", rows), ("cols", cols)):
-        if not (0 <= start < stop <= 28) or stop - start > 16:
-            raise ValueError(
-                f"{axis} should be a range (start, stop) with 0 <= start < stop <= 28 and at most "
-                f"16 pixels; got ({start}, {stop})."
-            )
-    window = digit[rows[0] : rows[1], cols[0] : cols[1]]
-    top = _pixel_top(digit)
+    window = image[rows[0] : rows[1], cols[0] : cols[1]]
+    top = _pixel_top(image)
     ax = _new_axes(ax, (0.45 * window.shape[1] + 1, 0.45 * window.shape[0] + 1))
     ax.imshow(window, cmap="gray_r", vmin=0, vmax=top)
-    size = 7 if top == 255 else 6
     for (r, c), value in np.ndenumerate(window):
         text = f"{int(value)}" if top == 255 else f"{value:.2f}".lstrip("0")
-        ax.text(c, r, text, ha="center", va="center", fontsize=size,
+        ax.text(c, r, text, ha="center", va="center", fontsize=7 if top == 255 else 6,
                 color="white" if value > 0.5 * top else "#222222")
     ax.set_xticks(range(window.shape[1]), [str(c) for c in range(*cols)], fontsize=7)
     ax.set_yticks(range(window.shape[0]), [str(r) for r in range(*rows)], fontsize=7)
@@ -110,52 +193,40 @@ def show_pixel_values(
     return ax
 
 
+@accepts(ax=AxesSpec(), rows=Span(), cols=Span())
 def mark_window(ax: Axes, rows: tuple[int, int], cols: tuple[int, int], color: str = VAL_COLOR) -> Axes:
-    """Outline the window ``rows x cols`` (half-open ranges) on an image drawn in `ax`.
+    """Outline the window ``rows x cols`` (half-open ranges) on an image drawn in `ax` (chapter 1).
 
-    Used with `show_digit` to show where a `show_pixel_values` window sits. Introduced in chapter 1.
+    Used with `show_digit` to show where a `show_pixel_values` window sits.
     """
-    ax = _v.axes(ax)
-    rows, cols = _v.pair(rows, "rows", minimum=None), _v.pair(cols, "cols", minimum=None)
-    if not (rows[0] < rows[1] and cols[0] < cols[1]):
-        raise ValueError(f"rows and cols should be ranges (start, stop) with start < stop; got {rows}, {cols}.")
     ax.add_patch(Rectangle((cols[0] - 0.5, rows[0] - 0.5), cols[1] - cols[0], rows[1] - rows[0],
                            fill=False, edgecolor=color, linewidth=2))
     return ax
 
 
+@accepts(images=_pictures, labels=_labels, per_class=Whole(), pad=Whole(minimum=0, maximum=28))
 def digit_mosaic(images: np.ndarray, labels: np.ndarray, per_class: int = 8, pad: int = 2) -> np.ndarray:
-    """One big picture: row k holds the first `per_class` images whose label is k.
+    """One big picture: row k holds the first `per_class` images whose label is k (chapter 2).
 
     `images`: (n, 28, 28) or (n, 28, 28, 1); `labels`: (n,) digits 0-9, every digit at least
     `per_class` times. Returns an array of shape (10 * (28 + pad), per_class * (28 + pad)) with
-    the images' own values and `pad` blank pixels after each digit. Introduced in chapter 2.
+    the images' own values and `pad` blank pixels after each digit.
     """
-    check_images(images)
-    labels = check_labels(labels)
-    if len(images) != len(labels):
-        raise ValueError(f"images and labels should have the same length; got {len(images)} and {len(labels)}.")
-    per_class, pad = _v.whole(per_class, "per_class", minimum=None), _v.whole(pad, "pad", minimum=None)
-    if per_class < 1 or pad < 0:
-        raise ValueError(f"per_class should be >= 1 and pad >= 0; got {per_class} and {pad}.")
+    _v.same_length(images=images, labels=labels)
     found = np.bincount(labels, minlength=10)
     if found.min() < per_class:  # before the mosaic is allocated: a huge per_class would fill the memory
         digit = int(np.argmin(found))
         raise ValueError(f"need {per_class} examples of each digit; the digit {digit} has {found[digit]}.")
-    if pad > 28:
-        raise ValueError(f"pad should be at most 28 blank pixels; got {pad}.")
-    images = np.asarray(images).reshape(len(images), 28, 28)
+    images = images.reshape(len(images), 28, 28)
     cell = 28 + pad
     mosaic = np.zeros((10 * cell, per_class * cell), dtype=images.dtype)
     for digit in range(10):
-        found = np.flatnonzero(labels == digit)[:per_class]
-        if len(found) < per_class:
-            raise ValueError(f"need {per_class} examples of each digit; the digit {digit} has {len(found)}.")
-        for column, index in enumerate(found):
+        for column, index in enumerate(np.flatnonzero(labels == digit)[:per_class]):
             mosaic[digit * cell : digit * cell + 28, column * cell : column * cell + 28] = images[index]
     return mosaic
 
 
+@accepts(ax=OPTIONAL_AX, title=Text())
 def show_digit_grid(
     images: np.ndarray,
     labels: np.ndarray,
@@ -163,14 +234,14 @@ def show_digit_grid(
     ax: Axes | None = None,
     title: str = "Examples of each digit",
 ) -> Axes:
-    """Draw `per_class` examples of every digit, one row per class (0 at the top).
+    """Draw `per_class` examples of every digit, one row per class, 0 at the top (chapter 2).
 
     `images`: (n, 28, 28) or (n, 28, 28, 1), raw or scaled; `labels`: (n,) digits 0-9.
-    Returns the Axes. Introduced in chapter 2.
+    Returns the Axes.
     """
     mosaic = digit_mosaic(images, labels, per_class=per_class)
     ax = _new_axes(ax, (0.6 * per_class + 1, 7.0))
-    ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=_pixel_top(np.asarray(images)))
+    ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=_pixel_top(mosaic))
     cell = mosaic.shape[0] // 10
     ax.set_yticks([k * cell + 13.5 for k in range(10)], [str(k) for k in range(10)])
     ax.set_xticks([k * cell + 13.5 for k in range(per_class)], [str(k + 1) for k in range(per_class)])
@@ -183,19 +254,18 @@ def show_digit_grid(
     return ax
 
 
+@accepts(labels=_labels, ax=OPTIONAL_AX, title=Text())
 def plot_class_counts(
     labels: np.ndarray,
     ax: Axes | None = None,
     title: str = "Images per digit",
     color: str = TRAIN_COLOR,
 ) -> Axes:
-    """Bar chart of how many times each digit 0-9 occurs in `labels` (shape (n,)).
+    """Bar chart of how many times each digit 0-9 occurs in `labels`, shape (n,) (chapter 2).
 
-    Each bar is labelled with its count. Returns the Axes. Introduced in chapter 2.
+    Each bar is labelled with its count. Returns the Axes.
     """
-    labels = check_labels(labels)
     _v.nonempty(labels, "labels")
-    title = _v.text(title, "title")
     counts = np.bincount(labels, minlength=10)
     ax = _new_axes(ax, (6.0, 3.5))
     bars = ax.bar(range(10), counts, color=color)
@@ -208,6 +278,7 @@ def plot_class_counts(
     return ax
 
 
+@accepts(images=_pictures, ax=OPTIONAL_AX, bins=Whole(maximum=1024), title=Text(), log=Flag())
 def plot_pixel_histogram(
     images: np.ndarray,
     ax: Axes | None = None,
@@ -216,20 +287,14 @@ def plot_pixel_histogram(
     log: bool = True,
     color: str = TRAIN_COLOR,
 ) -> Axes:
-    """Histogram of every pixel value in `images` ((n, 28, 28) or (n, 28, 28, 1)).
+    """Histogram of every pixel value in `images`, (n, 28, 28) or (n, 28, 28, 1) (chapter 3).
 
     Raw pixels are binned over 0-255, scaled ones over [0, 1]; with `log` the counts axis
-    is logarithmic (most pixels are 0). Returns the Axes. Introduced in chapter 3.
+    is logarithmic (most pixels are 0). Returns the Axes.
     """
-    check_images(images)
-    values = np.asarray(images).ravel()
-    if values.size == 0:
+    if not len(images):
         raise ValueError("images should hold at least one image; got none.")
-    if values.min() < 0:
-        raise ValueError(f"pixel values should not be negative; got a minimum of {values.min()}.")
-    bins, log = _v.whole(bins, "bins", minimum=None, maximum=1024), _v.flag(log, "log")
-    if bins < 1:
-        raise ValueError(f"bins should be at least 1; got {bins}.")
+    values = images.ravel()
     top = _pixel_top(values)
     ax = _new_axes(ax, (5.0, 3.5))
     ax.hist(values, bins=bins, range=(0, top), color=color, log=log)
@@ -240,67 +305,31 @@ def plot_pixel_histogram(
     return ax
 
 
-def _as_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], what: str) -> list[np.ndarray]:
-    """2-D float arrays, one per title, from one (h, w) array, a (k, h, w) stack or a list."""
-    if isinstance(titles, str) or not isinstance(titles, (list, tuple, np.ndarray)):
-        raise TypeError(f"titles should be a list of strings, one per {what[:-1]}; got {_v.describe(titles)}.")
-    if maps is None or isinstance(maps, (str, bytes, dict)):
-        raise TypeError(f"{what} should be a 2-D array or a list of them; got {_v.describe(maps)}.")
-    if isinstance(maps, np.ndarray):
-        if maps.ndim not in (2, 3):
-            raise ValueError(
-                f"{what} should be one 2-D array, a stack of shape (k, height, width) or a list of "
-                f"2-D arrays; got an array of shape {maps.shape}."
-            )
-        items = [maps] if maps.ndim == 2 else list(maps)
-    else:
-        items = list(maps)
-    arrays = []
-    for k, item in enumerate(items):
-        array = _v.as_array(item, f"{what}[{k}]")
-        if array.ndim != 2 or 0 in array.shape:
-            raise ValueError(f"each of the {what} should be a non-empty 2-D array; item {k} has shape {array.shape}.")
-        _v.finite(array, f"{what}[{k}]")
-        arrays.append(array.astype(float))
-    if len(titles) != len(arrays) or not arrays:
-        raise ValueError(f"need one title per {what[:-1]}: {len(arrays)} {what}, {len(titles)} titles.")
-    if len(arrays) > MAX_PANELS:
-        raise ValueError(f"at most {MAX_PANELS} {what} fit side by side; got {len(arrays)}. Pick a few "
-                         "(e.g. maps[:8]), or draw a whole layer with helpers.inspection.show_map_grid.")
-    return arrays
+# --- Chapter 1: kernels, feature maps and probabilities ------------------------------------
 
 
-def _grid_axes(axes: Sequence[Axes] | np.ndarray | None, k: int, width: float) -> tuple[Figure, list[Axes]]:
-    """The given k Axes (and their figure), or a new row of k."""
-    if axes is None:
-        fig, made = plt.subplots(1, k, figsize=(width * k, width + 0.6), squeeze=False, layout="constrained")
-        return fig, list(made[0])
-    axes = [_v.axes(one, "each of axes") for one in np.ravel(np.asarray(axes, dtype=object))]
-    if len(axes) != k:
-        raise ValueError(f"need one Axes per panel: {k} panels, {len(axes)} Axes given.")
-    return axes[0].figure, axes
-
-
+@accepts(kernels=Panels(most=MAX_PANELS), titles=Titles())
 def show_kernels(
     kernels: np.ndarray | Sequence[np.ndarray],
     titles: Sequence[str],
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
-    """Draw convolution kernels side by side, each weight written in its square.
+    """Draw convolution kernels side by side, each weight written in its square (chapter 1).
 
     `kernels`: shape (k, h, w) (or one (h, w) kernel), small grids such as 3x3, any real
     values; `titles`: k names. Positive weights are red, negative blue, zero white, on one
-    colour scale shared by all kernels. Returns the Figure. Introduced in chapter 1.
+    colour scale shared by all kernels. Returns the Figure.
     """
-    stack = _as_maps(kernels, titles, "kernels")
-    shapes = sorted({kernel.shape for kernel in stack})
+    if len(titles) != len(kernels):
+        raise ValueError(f"titles should hold one title per kernel: {len(kernels)} kernels, {len(titles)} titles.")
+    shapes = sorted({kernel.shape for kernel in kernels})
     if len(shapes) > 1:
         raise ValueError(f"kernels should all have one shape, to share a colour scale; got shapes {shapes}.")
     if max(shapes[0]) > 9:
         raise ValueError(f"kernels should be small grids (at most 9x9) to show their weights; got {shapes[0]}.")
-    fig, axes = _grid_axes(axes, len(stack), 2.4)
-    limit = max(float(np.abs(kernel).max()) for kernel in stack) or 1.0
-    for ax, kernel, title in zip(axes, stack, titles, strict=True):
+    fig, axes = _grid_axes(axes, len(kernels), 2.4)
+    limit = max(float(np.abs(kernel).max()) for kernel in kernels) or 1.0
+    for ax, kernel, title in zip(axes, kernels, titles, strict=True):
         ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(kernel):
             text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
@@ -314,23 +343,24 @@ def show_kernels(
     return fig
 
 
+@accepts(maps=Panels(most=MAX_PANELS), titles=Titles(), colorbar=Flag())
 def show_feature_maps(
     maps: np.ndarray | Sequence[np.ndarray],
     titles: Sequence[str],
     axes: Sequence[Axes] | None = None,
     colorbar: bool = True,
 ) -> Figure:
-    """Draw 2-D maps (images, feature maps) side by side, each with its own colour scale.
+    """Draw 2-D maps (images, feature maps) side by side, each on its own colour scale (chapter 1).
 
     `maps`: a list of 2-D arrays (shapes may differ), a (k, h, w) stack or one (h, w) map, any
     real values. A map with negative values
     is drawn red (positive) and blue (negative) around a white zero; a map with none is drawn
-    as ink on white from 0 to its maximum. Returns the Figure. Introduced in chapter 1.
+    as ink on white from 0 to its maximum. Returns the Figure.
     """
-    stack = _as_maps(maps, titles, "maps")
-    colorbar = _v.flag(colorbar, "colorbar")
-    fig, axes = _grid_axes(axes, len(stack), 3.3 if colorbar else 2.8)
-    for ax, fmap, title in zip(axes, stack, titles, strict=True):
+    if len(titles) != len(maps):
+        raise ValueError(f"titles should hold one title per map: {len(maps)} maps, {len(titles)} titles.")
+    fig, axes = _grid_axes(axes, len(maps), 3.3 if colorbar else 2.8)
+    for ax, fmap, title in zip(axes, maps, titles, strict=True):
         if fmap.min() < 0:
             limit = float(np.abs(fmap).max())
             image = ax.imshow(fmap, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
@@ -344,38 +374,22 @@ def show_feature_maps(
     return fig
 
 
+@accepts(probabilities=ProbabilityRow(), ax=OPTIONAL_AX, true_label=Maybe(Digit()), title=Text())
 def plot_probabilities(
     probabilities: np.ndarray,
     ax: Axes | None = None,
     true_label: int | None = None,
     title: str = "Predicted probabilities",
 ) -> Axes:
-    """Bar chart of the 10 class probabilities of one image; the most probable bar is highlighted.
+    """Bar chart of the 10 class probabilities of one image; the most probable bar is highlighted (chapter 1).
 
     `probabilities`: shape (10,), values in [0, 1] summing to 1 (a softmax output).
     `true_label`, if given (0-9), is named in the x-axis label. Returns the Axes.
-    Introduced in chapter 1.
     """
-    probs = _v.as_array(probabilities, "probabilities")
-    if probs.shape != (10,):
-        hint = " (one image's row: take probabilities[i])" if probs.ndim == 2 else ""
-        raise ValueError(f"probabilities should have shape (10,), one per digit; got {probs.shape}{hint}.")
-    if probs.dtype == np.bool_:
-        raise ValueError("probabilities should be numbers in [0, 1]; got booleans.")
-    _v.finite(probs, "probabilities")
-    probs = probs.astype(float)
-    if probs.min() < 0 or probs.max() > 1 or abs(probs.sum() - 1) > 1e-3:
-        raise ValueError(
-            f"probabilities should lie in [0, 1] and sum to 1; got values from {probs.min():.3g} to "
-            f"{probs.max():.3g} summing to {probs.sum():.3g} (scores? apply softmax first)."
-        )
-    if true_label is not None:
-        true_label = _v.digit(true_label, "true_label")
-    title = _v.text(title, "title")
     ax = _new_axes(ax, (5.0, 3.0))
-    colors = [ACCENT_COLOR if k == probs.argmax() else TRAIN_COLOR for k in range(10)]
-    bars = ax.bar(range(10), probs, color=colors)
-    ax.bar_label(bars, labels=[f"{p:.2f}" for p in probs], fontsize=8, padding=2)
+    colors = [ACCENT_COLOR if k == probabilities.argmax() else TRAIN_COLOR for k in range(10)]
+    bars = ax.bar(range(10), probabilities, color=colors)
+    ax.bar_label(bars, labels=[f"{p:.2f}" for p in probabilities], fontsize=8, padding=2)
     ax.set_xticks(range(10))
     ax.set_ylim(0, 1.1)
     ax.set_title(title)
@@ -384,7 +398,7 @@ def plot_probabilities(
     return ax
 
 
-# --- Chapters 4-6: the network diagram, training curves, predictions and mistakes ---
+# --- Chapters 4-7: the network diagram, training curves, predictions and mistakes ----------
 
 _LAYER_COLORS = {"input": "#BBBBBB", "conv": "#0072B2", "pool": "#E69F00", "flatten": "#999999", "dense": "#009E73"}
 
@@ -396,51 +410,20 @@ def _layer_kind(name: str) -> str:
     return "flatten"
 
 
-def _check_layers(layers: list) -> list[tuple[str, tuple[int, ...], int]]:
-    if not isinstance(layers, (list, tuple)) or not layers:
-        raise ValueError(f"layers should be a non-empty list of (name, shape, params); got {_v.describe(layers)}.")
-    if len(layers) > 2 * MAX_PANELS:
-        raise ValueError(f"plot_network draws at most {2 * MAX_PANELS} layers in one row; got {len(layers)}.")
-    checked = []
-    for entry in layers:
-        if not (isinstance(entry, (list, tuple)) and len(entry) == 3):
-            raise ValueError(f"each layer should be a (name, shape, params) triple; got {entry!r}.")
-        name, shape, params = entry
-        if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
-            raise TypeError(f"layer {name!r}: shape should be a tuple of whole numbers; got {_v.describe(shape)}.")
-        shape = tuple(_v.whole(s, f"layer {name!r}: each size of its shape", minimum=None) for s in shape)
-        params = _v.whole(params, f"layer {name!r}: its parameter count", minimum=None)
-        if len(shape) not in (1, 3) or min(shape) < 1:
-            raise ValueError(
-                f"layer {name!r}: shape should be (height, width, channels) or (units,), "
-                f"all positive; got {shape}."
-            )
-        if int(params) < 0:
-            raise ValueError(f"layer {name!r}: a parameter count cannot be negative; got {params}.")
-        checked.append((str(name), shape, int(params)))
-    return checked
-
-
+@accepts(layers=LayerTable(most=2 * MAX_PANELS), input_shape=InputShape(), ax=OPTIONAL_AX)
 def plot_network(
     layers: list[tuple[str, tuple[int, ...], int]],
     input_shape: tuple[int, int, int] = (28, 28, 1),
     ax: Axes | None = None,
 ) -> Axes:
-    """Draw a network as a row of blocks, input on the left, with Matplotlib only.
+    """Draw a network as a row of blocks, input on the left, with Matplotlib only (chapter 4).
 
     `layers` lists (name, output shape without the batch axis, parameter count), like
     `helpers.models.SEED_LAYERS`. A feature map (h, w, c) is a block whose height grows with
     h and whose depth with c; a vector (n,) is a bar. Each block is labelled with its
     name, shape and parameters; colours tell convolution, pooling, flatten and dense apart.
-    Introduced in chapter 4.
     """
-    from matplotlib.patches import FancyArrowPatch, Polygon
-
-    if isinstance(input_shape, (str, bytes)) or not hasattr(input_shape, "__len__") or len(input_shape) != 3:
-        raise TypeError(f"input_shape should be (height, width, channels) such as (28, 28, 1); got "
-                        f"{_v.describe(input_shape)}.")
-    input_shape = tuple(_v.whole(s, "each size of input_shape") for s in input_shape)
-    blocks = [("input", input_shape, 0)] + _check_layers(layers)
+    blocks = [("input", input_shape, 0)] + layers
     ax = _new_axes(ax, (1.15 * len(blocks) + 0.4, 3.2))
     step, top = 1.25, 1.6
     right_edges: list[float] = []
@@ -482,33 +465,25 @@ def plot_network(
     return ax
 
 
-def _check_history(history: dict, metric: str) -> tuple[list[float], list[float]]:
-    if isinstance(history, tuple) and len(history) == 2 and hasattr(history[0], "layers"):
-        raise TypeError(f"history should be a training history; got a (model, history) pair: {_v.UNPACK}.")
-    if hasattr(history, "layers"):
-        raise TypeError(f"history should be a training history; got a Keras model: {_v.UNPACK}.")
-    metric = _v.text(metric, "metric")
-    logs = history.history if hasattr(history, "history") else history
-    if not isinstance(logs, dict):
-        raise ValueError(f"history should be a dict of lists (or a keras History); got {type(history).__name__}.")
-    missing = [key for key in (metric, f"val_{metric}") if key not in logs]
+def _curves(logs: dict[str, Any], metric: str) -> tuple[list[float], list[float]]:
+    """The training and validation values of `metric`, one per epoch each."""
+    keys = (metric, f"val_{metric}")
+    missing = [key for key in keys if key not in logs]
     if missing:
-        raise ValueError(
-            f"history lacks {missing}; expected the keys '{metric}' and 'val_{metric}' "
-            f"(fit with validation_data), got {sorted(logs)}."
-        )
-    for key in (metric, f"val_{metric}"):
+        raise ValueError(f"history lacks {missing}; expected the keys '{metric}' and 'val_{metric}' "
+                         f"(fit with validation_data), got {sorted(logs)}.")
+    for key in keys:
         values = _v.as_array(logs[key], f"history['{key}']")
         if values.ndim != 1 or values.dtype == np.bool_:
             raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; got shape {values.shape}.")
     train, val = list(logs[metric]), list(logs[f"val_{metric}"])
     if len(train) != len(val) or not train:
-        raise ValueError(
-            f"'{metric}' and 'val_{metric}' should hold one value per epoch each; got {len(train)} and {len(val)}."
-        )
+        raise ValueError(f"'{metric}' and 'val_{metric}' should hold one value per epoch each; "
+                         f"got {len(train)} and {len(val)}.")
     return train, val
 
 
+@accepts(history=PlotHistory(), metric=Text(), ax=OPTIONAL_AX, label=Text(), which=OneOf("both", "train", "validation"))
 def plot_history(
     history: dict[str, list[float]],
     metric: str = "loss",
@@ -522,10 +497,7 @@ def plot_history(
     `helpers.training`), holding `metric` and ``val_`` + `metric`, one value per epoch.
     `which` is "both", "train" or "validation"; `label` prefixes the legend (to compare runs).
     """
-    if which not in ("both", "train", "validation"):
-        raise ValueError(f"which should be 'both', 'train' or 'validation'; got {which!r}.")
-    train, val = _check_history(history, metric)
-    label = _v.text(label, "label")
+    train, val = _curves(history, metric)
     ax = _new_axes(ax, (6.0, 4.0))
     epochs = np.arange(1, len(train) + 1)
     prefix = f"{label} " if label else ""
@@ -544,25 +516,22 @@ def plot_history(
     return ax
 
 
+@accepts(cm=_counts, normalize=Flag(), ax=OPTIONAL_AX, scale_to_mistakes=Flag())
 def plot_confusion_matrix(
     cm: np.ndarray, normalize: bool = False, ax: Axes | None = None, scale_to_mistakes: bool = False
 ) -> Axes:
-    """Draw a 10x10 confusion matrix as a seaborn heatmap, in counts or row-normalised.
+    """Draw a 10x10 confusion matrix as a seaborn heatmap, in counts or row-normalised (chapter 6).
 
     Rows are true digits, columns predictions. With ``normalize=True`` each row is divided
     by its total, so a cell reads "the share of digit i predicted as j" and the diagonal is
     each digit's recall. With ``scale_to_mistakes=True`` the colour scale ends at the largest
     cell off the diagonal, so that the mistakes show; the diagonal is then off the scale (the
-    numbers in the cells stay exact). Introduced in chapter 6.
+    numbers in the cells stay exact).
     """
-    import seaborn as sns
+    import seaborn as sns  # here: seaborn is slow to import and only this plot uses it
 
-    from helpers.evaluation import check_confusion_matrix, normalize_rows
-
-    counts = check_confusion_matrix(cm)
-    normalize, scale_to_mistakes = _v.flag(normalize, "normalize"), _v.flag(scale_to_mistakes, "scale_to_mistakes")
     ax = _new_axes(ax, (6.4, 5.4))
-    values = normalize_rows(counts) if normalize else counts
+    values = normalize_rows(cm) if normalize else cm
     off_diagonal = values[~np.eye(10, dtype=bool)]
     vmax = float(off_diagonal.max()) if scale_to_mistakes and off_diagonal.max() > 0 else None
     label = "share of the row" if normalize else "images"
@@ -576,6 +545,9 @@ def plot_confusion_matrix(
     return ax
 
 
+@accepts(images=_gallery, y_true=_labels, y_pred=_labels,
+         confidence=Shares(hint="It is the probability of the predicted class."),
+         indices=Maybe(Positions()), ncols=Whole(), fig=Maybe(FigureSpec()))
 def plot_misclassified(
     images: np.ndarray,
     y_true: np.ndarray,
@@ -585,58 +557,33 @@ def plot_misclassified(
     ncols: int = 8,
     fig: Figure | None = None,
 ) -> Figure:
-    """A gallery of digits, each titled with its true label, the prediction and its probability.
+    """A gallery of digits, each titled with its true label, the prediction and its probability (chapter 6).
 
     `images` (n, 28, 28) or (n, 28, 28, 1); `y_true`, `y_pred` digits 0-9 and `confidence`
     (the predicted class's probability, in [0, 1]) of length n. `indices`, if given, are the
     images' positions in the test set, shown as "#1234". Each title reads "true 4, pred 9"
-    over the position and the probability the model gave its prediction. Introduced in chapter 6.
+    over the position and the probability the model gave its prediction.
     At most `MAX_GALLERY` (100) digits: more is refused with a ValueError (each digit is its own
     small plot, so 10,000 would take minutes); pick the ones to show first, e.g. the first 32.
     """
-    images = _v.as_array(images, "images")
-    check_images(images, name="images")
-    y_true = check_labels(y_true, name="y_true")
-    y_pred = check_labels(y_pred, name="y_pred")
-    confidence = _v.as_array(confidence, "confidence")
-    lengths = {"images": images, "y_true": y_true, "y_pred": y_pred, "confidence": confidence}
-    if indices is not None:
-        lengths["indices"] = _check_indices(indices)
-    if confidence.ndim != 1:
-        raise ValueError(f"confidence should be a 1-D array of probabilities in [0, 1], one per image; "
-                         f"got shape {confidence.shape}.")
-    _v.same_length(**lengths)
-    _v.in_range(confidence, "confidence", 0.0, 1.0, "It is the probability of the predicted class.")
-    if not len(images):
-        raise ValueError("there are no images to show; pass at least one.")
-    if len(images) > MAX_GALLERY:
-        raise ValueError(
-            f"plot_misclassified draws at most {MAX_GALLERY} digits, one small plot each; got {len(images):,}. "
-            "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
-        )
-    ncols = _v.whole(ncols, "ncols", minimum=None)
-    if ncols < 1:
-        raise ValueError(f"ncols should be a positive number of columns; got {ncols}.")
-    if fig is not None and not isinstance(fig, Figure):
-        raise TypeError(f"fig should be a Matplotlib Figure (plt.figure()); got {_v.describe(fig)}.")
-    indices = lengths.get("indices")
+    _v.same_length(images=images, y_true=y_true, y_pred=y_pred, confidence=confidence,
+                   **({} if indices is None else {"indices": indices}))
     ncols = min(ncols, len(images))
-    nrows = -(-len(images) // ncols)
+    nrows = -(-len(images) // ncols)  # rounded up: a last row that is not full still gets drawn
     if fig is None:
         fig = plt.figure(figsize=(1.3 * ncols, 1.75 * nrows))
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    for k, ax in enumerate(axes.flat):
+    for k, ax in enumerate(fig.subplots(nrows, ncols, squeeze=False).flat):
         ax.axis("off")
-        if k >= len(images):
-            continue
-        ax.imshow(images[k].reshape(28, 28), cmap="gray_r", vmin=0, vmax=images.max() or 1)
-        where = f"#{int(indices[k])} · " if indices is not None else ""
-        ax.set_title(f"true {y_true[k]}, pred {y_pred[k]}\n{where}{confidence[k]:.0%}", fontsize=8,
-                     fontweight="normal")
+        if k < len(images):
+            ax.imshow(images[k].reshape(28, 28), cmap="gray_r", vmin=0, vmax=images.max() or 1)
+            where = f"#{int(indices[k])} · " if indices is not None else ""
+            ax.set_title(f"true {y_true[k]}, pred {y_pred[k]}\n{where}{confidence[k]:.0%}", fontsize=8,
+                         fontweight="normal")
     fig.tight_layout()
     return fig
 
 
+@accepts(images=_scaled_pictures, augment=Function("a Keras layer or a function of a batch"), copies=Whole(minimum=None))
 def show_augmented(
     images: np.ndarray, augment: Callable[..., np.ndarray], copies: int = 5, figsize: tuple[float, float] | None = None
 ) -> Figure:
@@ -645,37 +592,19 @@ def show_augmented(
     `images`: float (n, 28, 28, 1) in [0, 1], n from 1 to 10; `augment`: a Keras layer or
     function mapping such a batch to one of the same shape (called with ``training=True``).
     """
-    check_images(images, scaled=True)
-    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-    copies = _v.whole(copies, "copies", minimum=None)
     if not 1 <= len(images) <= 10 or not 1 <= copies <= 10:
         raise ValueError(f"show 1-10 images with 1-10 copies each; got {len(images)} images, {copies} copies.")
-    if not callable(augment) or hasattr(augment, "__array__"):
-        raise TypeError(f"augment should be a Keras layer or a function of a batch; got {_v.describe(augment)}.")
     rows = [images] + [_augmented(augment, images) for _ in range(copies)]
     fig, axes = plt.subplots(len(images), copies + 1, figsize=figsize or (1.1 * (copies + 1), 1.1 * len(images)),
                              squeeze=False)
     for col, batch in enumerate(rows):
         for row in range(len(images)):
-            ax = axes[row, col]
-            ax.imshow(batch[row, ..., 0], cmap="gray_r", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
+            axes[row, col].imshow(batch[row, ..., 0], cmap="gray_r", vmin=0, vmax=1)
+            axes[row, col].set_xticks([])
+            axes[row, col].set_yticks([])
         axes[0, col].set_title("original" if col == 0 else f"copy {col}", fontsize=8)
     fig.suptitle("Random shifts, rotations and zooms keep each digit what it is")
     return fig
-
-
-def _check_indices(indices: np.ndarray) -> np.ndarray:
-    """Positions in the test set: a 1-D array of whole numbers, 0 or more."""
-    indices = _v.as_array(indices, "indices")
-    if indices.ndim != 1 or indices.dtype == np.bool_:
-        raise ValueError(f"indices should be a 1-D array of positions (whole numbers); got shape {indices.shape}"
-                         f"{' of booleans: take np.flatnonzero(mask)' if indices.dtype == np.bool_ else ''}.")
-    _v.finite(indices, "indices")
-    if indices.size and (np.any(indices != np.round(indices)) or indices.min() < 0):
-        raise ValueError("indices should be positions in the test set: whole numbers, 0 or more.")
-    return indices
 
 
 def _augmented(augment: Callable[..., np.ndarray], images: np.ndarray) -> np.ndarray:
@@ -685,3 +614,195 @@ def _augmented(augment: Callable[..., np.ndarray], images: np.ndarray) -> np.nda
         raise ValueError(f"augment should return a batch of the shape it was given, {images.shape}; got {out.shape}.")
     _v.finite(out, "what augment returned")
     return out
+
+
+@accepts(table=LossTable(), ax=OPTIONAL_AX, title=Text())
+def plot_factor_table(table: Any, ax: Axes | None = None, title: str = "Validation loss, mean ± sd over seeds") -> Axes:
+    """Error bars of `ablation.factor_table`'s validation loss, one row per factor, top to bottom (chapter 7).
+
+    Kept rows are drawn filled if the table has a boolean 'kept' column. Returns the Axes.
+    """
+    ax = _new_axes(ax, (7, 0.45 * len(table) + 1.2))
+    positions = list(range(len(table)))[::-1]
+    kept = table["kept"] if "kept" in table else [True] * len(table)
+    for y, (_, line), filled in zip(positions, table.iterrows(), kept, strict=True):
+        ax.errorbar(line["val loss"], y, xerr=line["loss sd"], fmt="o", capsize=4, color="C0",
+                    markerfacecolor="C0" if filled else "white", label=None)
+    ax.set_yticks(positions, [str(label) for label in table.index])
+    ax.set_xlabel("validation loss after the last epoch (lower is better)")
+    ax.set_title(title)
+    return ax
+
+
+# --- Chapter 8: what the trained network computes (the numbers come from helpers.inspection) --
+
+
+@accepts(maps=Stack(), ncols=Maybe(Whole(minimum=None)), pad=Whole(minimum=0, maximum=10), normalize=Flag())
+def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normalize: bool = True) -> np.ndarray:
+    """Lay a stack of maps (height, width, channels) out as one 2-D mosaic, NaN between tiles (chapter 8).
+
+    With ``normalize=True`` each map is scaled to [0, 1] on its own (a map that is all zero
+    stays zero), so weak and strong maps both show their pattern. `ncols` defaults to a
+    near-square grid and is at most the number of maps; `pad` is 0 to 10 pixels. Returns an
+    array of shape (rows*(h+pad)-pad, ncols*(w+pad)-pad).
+    """
+    height, width, count = maps.shape
+    ncols = int(np.ceil(np.sqrt(count))) if ncols is None else ncols
+    if not 1 <= ncols <= count:
+        raise ValueError(f"ncols should be at least 1 and at most the number of maps, {count}; got {ncols}.")
+    nrows = -(-count // ncols)
+    mosaic = np.full((nrows * (height + pad) - pad, ncols * (width + pad) - pad), np.nan, np.float32)
+    for k in range(count):
+        tile = maps[:, :, k]
+        if normalize:
+            low, high = float(tile.min()), float(tile.max())
+            tile = (tile - low) / (high - low) if high > low else np.zeros_like(tile)
+        top, left = (k // ncols) * (height + pad), (k % ncols) * (width + pad)
+        mosaic[top : top + height, left : left + width] = tile
+    return mosaic
+
+
+@accepts(filters=Stack("(filters, height, width)", "a Keras kernel? use first_layer_filters(model)"),
+         ax=AxesSpec(), ncols=Whole(), title=Text())
+def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "First-layer filters") -> Axes:
+    """Draw kernels (filters, h, w) as a grid of tiny images on one colour scale around zero (chapter 8).
+
+    Red weights are positive (the filter likes ink there), blue negative (it likes no ink).
+    Returns the Axes.
+    """
+    limit = float(np.abs(filters).max()) or 1.0
+    mosaic = tile_maps(np.transpose(filters, (1, 2, 0)), ncols=ncols, normalize=False)
+    image = ax.imshow(np.ma.masked_invalid(mosaic), cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="weight")
+    _grid_ticks(ax, filters.shape[1:], filters.shape[0], ncols)
+    ax.set_title(title)
+    return ax
+
+
+@accepts(maps=Stack(batch_hint="a batch? take maps[0]"), ax=AxesSpec(), ncols=Maybe(Whole()), title=Text())
+def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: str = "") -> Axes:
+    """Draw a layer's feature maps (height, width, channels) as a grid, each on its own scale (chapter 8).
+
+    Dark means a strong response (the book's ink-on-paper colours); a blank tile is a
+    filter that did not respond to this digit at all. Returns the Axes.
+    """
+    ncols = int(np.ceil(np.sqrt(maps.shape[2]))) if ncols is None else ncols
+    mosaic = tile_maps(maps, ncols=ncols)
+    cmap = mpl.colormaps["gray_r"].with_extremes(bad="#d9d9d9")  # the gaps between tiles in light grey
+    ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    _grid_ticks(ax, maps.shape[:2], maps.shape[2], ncols)
+    ax.set_title(title or f"{maps.shape[2]} maps of {maps.shape[0]}×{maps.shape[1]}")
+    return ax
+
+
+def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None:
+    """Number the tiles' columns and rows of a mosaic on the axes (filter index = row*ncols+col)."""
+    height, width = tile
+    nrows = -(-count // ncols)
+    ax.set_xticks([c * (width + 1) + (width - 1) / 2 for c in range(ncols)], [str(c) for c in range(ncols)])
+    ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(nrows)], [str(r * ncols) for r in range(nrows)])
+    ax.tick_params(length=0, labelsize=7)
+    ax.set_xlabel("+ column")
+    ax.set_ylabel("filter number (row start)")
+
+
+@accepts(image=SCALED_DIGIT, heat=HeatMap(), ax=AxesSpec(), title=Text(), alpha=Number(minimum=0.0, maximum=1.0),
+         visible=Maybe(ImageMask()))
+def show_heatmap(
+    image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
+    visible: np.ndarray | None = None,
+) -> Axes:
+    """Draw a (28, 28) heat map in [0, 1] over the digit it explains (chapter 8).
+
+    The digit is drawn in light grey, the heat in warm colours: the darker, the larger the
+    value at those pixels. With `visible` (bool (28, 28), see `inspection.visible_mask`), the
+    pixels the network cannot see are hatched. Returns the Axes.
+    """
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=3)  # faint ink as a backdrop
+    ax.imshow(np.ma.masked_less(heat, 0.05), cmap="YlOrRd", vmin=0, vmax=1, alpha=alpha)
+    if visible is not None:
+        _hatch_outside(ax, visible)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title)
+    return ax
+
+
+@accepts(image=SCALED_DIGIT, model=DigitModel(), ax=AxesSpec(), title=Text())
+def show_receptive_fields(
+    image: np.ndarray, model: keras.Model, ax: Axes, cells: dict[str, tuple[int, int]] | None = None,
+    title: str = "",
+) -> Axes:
+    """Draw, over the digit, the input window one cell of each layer sees, where it is (chapter 8).
+
+    `cells` maps a layer name to a cell (row, col) of its map (default: the middle cell of
+    each Conv2D map and the one cell of the last map); each window comes from
+    `inspection.field_windows`, so it sits where that cell really looks, not around the
+    image's centre. The pixels no output can depend on (outside `inspection.visible_mask`)
+    are hatched. Returns the Axes.
+    """
+    if cells is None:
+        last = inspection.layer_steps(model)[-1][0]
+        cells = inspection.default_cells(model, [*inspection.conv_layer_names(model), last])
+    windows = inspection.field_windows(model, cells)
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    _hatch_outside(ax, inspection.visible_mask(model))
+    colors = [ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR, "#CC79A7", "#E69F00", "#56B4E9"]
+    for k, (name, (top, bottom, left, right)) in enumerate(windows.items()):
+        row, col = cells[name]
+        ax.add_patch(Rectangle(
+            (left - 0.5, top - 0.5), right - left + 1, bottom - top + 1, fill=False, lw=2,
+            ec=colors[k % len(colors)], label=f"{name} ({row}, {col}): rows {top}-{bottom}, cols {left}-{right}",
+        ))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
+    _digit_ticks(ax, "column", "row")
+    ax.set_title(title or "The input window of one cell of each layer")
+    return ax
+
+
+@accepts(image=SCALED_DIGIT, mask=ImageMask(), ax=AxesSpec(), title=Text())
+def show_visible_region(image: np.ndarray, mask: np.ndarray, ax: Axes, title: str = "") -> Axes:
+    """Draw the digit with the pixels outside `mask` (bool (28, 28)) hatched over (chapter 8).
+
+    The hatched pixels are those the network's output cannot depend on
+    (`inspection.visible_mask`). Returns the Axes.
+    """
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    _hatch_outside(ax, mask, outline=True)
+    _digit_ticks(ax, "column", "row")
+    ax.set_title(title or "What the network can see")
+    return ax
+
+
+def _hatch_outside(ax: Axes, mask: np.ndarray, outline: bool = False) -> None:
+    """Grey and hatch the pixels right of and below the region where `mask` is True."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    bottom, right = (rows.max(), cols.max()) if rows.size else (-1, -1)
+    hidden = {"fc": (0.5, 0.5, 0.5, 0.35), "ec": (0.3, 0.3, 0.3, 0.8), "hatch": "///", "lw": 0}
+    ax.add_patch(Rectangle((right + 0.5, -0.5), 27 - right, 28, label="_hidden", **hidden))
+    ax.add_patch(Rectangle((-0.5, bottom + 0.5), right + 1, 27 - bottom, label="_hidden", **hidden))
+    if outline:
+        ax.add_patch(Rectangle((-0.5, -0.5), right + 1, bottom + 1, fill=False, lw=2, ec=ACCENT_COLOR,
+                               label=f"visible: rows and columns 0-{bottom}"))
+
+
+# --- Chapter 9: your own digit -------------------------------------------------------------
+
+
+@accepts(stages=Stages())
+def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> list[Axes]:
+    """Draw each preprocessing stage on its own Axes (one per stage), titled with its size (chapter 9).
+
+    The first stage is drawn as the picture looks (0 black, 1 white); the others as every
+    digit in this book, ink dark on white paper (0 white, 1 black). Returns the Axes.
+    """
+    axes = _each_axes(axes, len(stages), "stage")
+    for index, (ax, (name, image)) in enumerate(zip(axes, stages.items(), strict=True)):
+        ax.imshow(image, cmap="gray" if index == 0 else "gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(f"{name}\n{image.shape[0]}×{image.shape[1]}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():  # a thin frame: white-on-white stages keep their edges
+            spine.set_visible(True)
+            spine.set_color("#999999")
+    return axes

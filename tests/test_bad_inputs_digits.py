@@ -64,10 +64,6 @@ CASES = [
     # names, stages, strokes, samples
     ("label None", lambda: d.label_from_name(None), TypeError, r"file name such as '7_paper\.png'"),
     ("label bad name", lambda: d.label_from_name("paper_7.png"), ValueError, r"like '7_paper\.png'"),
-    ("stages list", lambda: d.plot_stages([GRAY], None), TypeError, r"the dict preprocess_stages returns"),
-    ("plot stages NaN", lambda: d.plot_stages({"a": NAN_GRAY}, [None]), ValueError, r"stage 'a' contains NaN"),
-    ("plot stages not axes", lambda: d.plot_stages({"a": GRAY}, ["ax"]), TypeError, r"each of axes should be a Matplotlib"),
-    ("plot stages count", lambda: d.plot_stages({"a": GRAY, "b": GRAY}, [None]), ValueError, r"one Axes per stage"),
     ("strokes 10", lambda: samples.digit_strokes(10), ValueError, r"digit should be a digit 0-9; got 10"),
     ("strokes string", lambda: samples.digit_strokes("7"), TypeError, r"digit 0-9 \(an int\)"),
     ("strokes float", lambda: samples.digit_strokes(7.0), TypeError, r"digit 0-9 \(an int\)"),

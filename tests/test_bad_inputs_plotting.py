@@ -1,6 +1,6 @@
 """Bad inputs to helpers.plotting: NaN images, probabilities, kernels and maps named by index,
 a gallery of 10,000 digits refused instead of hanging, counts and flags of the wrong kind,
-a Figure where an Axes is expected (issue 17)."""
+a Figure where an Axes is expected, standardised values drawn as if they were pixels."""
 
 from __future__ import annotations
 
@@ -27,6 +27,18 @@ CONF = np.full(20, 0.9)
 HISTORY = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}
 MANY = np.zeros((10000, 28, 28), np.float32)
 MANY_LABELS = np.zeros(10000, np.int64)
+HEAT = np.zeros((28, 28), np.float32)
+NAN_HEAT = HEAT.copy()
+NAN_HEAT[3, 14] = np.nan
+MAPS = np.random.default_rng(0).random((5, 5, 4)).astype(np.float32)
+NAN_MAPS = MAPS.copy()
+NAN_MAPS[1, 2, 3] = np.nan
+GRAY = np.zeros((40, 40), np.float32)
+GRAY[10:30, 18:22] = 1.0
+NAN_GRAY = GRAY.copy()
+NAN_GRAY[3, 14] = np.nan
+#: Digits standardised as for some other course's network: mean 0, spread 1, no longer pixels.
+STANDARDISED = ((IMAGES - IMAGES.mean()) / IMAGES.std()).astype(np.float32)
 
 
 def _figure():
@@ -55,7 +67,7 @@ CASES = [
     ("mosaic per_class fraction", lambda: pl.digit_mosaic(IMAGES, LABELS, per_class=1.5), TypeError,
      r"per_class should be a whole number"),
     ("mosaic per_class None", lambda: pl.digit_mosaic(IMAGES, LABELS, per_class=None), TypeError, r"per_class"),
-    ("mosaic pad negative", lambda: pl.digit_mosaic(IMAGES, LABELS, pad=-1), ValueError, r"pad >= 0"),
+    ("mosaic pad negative", lambda: pl.digit_mosaic(IMAGES, LABELS, pad=-1), ValueError, r"pad should be at least 0"),
     ("mosaic lengths", lambda: pl.digit_mosaic(IMAGES, LABELS[:5], per_class=1), ValueError, r"same length"),
     ("mosaic one-hot", lambda: pl.digit_mosaic(IMAGES, np.eye(10)[LABELS]), ValueError, r"one-hot"),
     ("mosaic too few", lambda: pl.digit_mosaic(IMAGES, LABELS, per_class=3), ValueError, r"digit 0 has 2"),
@@ -117,7 +129,7 @@ CASES = [
     ("history metric None", lambda: pl.plot_history(HISTORY, metric=None), TypeError, r"metric should be a string"),
     ("history text values", lambda: pl.plot_history({"loss": ["a"], "val_loss": ["b"]}), ValueError, r"should hold numbers"),
     ("history number", lambda: pl.plot_history({"loss": 1.0, "val_loss": 1.0}), ValueError, r"one per epoch"),
-    ("history which", lambda: pl.plot_history(HISTORY, which="val"), ValueError, r"'both', 'train' or 'validation'"),
+    ("history which", lambda: pl.plot_history(HISTORY, which="val"), ValueError, r"which should be one of 'both', 'train', 'validation'; got 'val'"),
     ("history label", lambda: pl.plot_history(HISTORY, label=3), TypeError, r"label should be a string"),
     ("cm NaN", lambda: pl.plot_confusion_matrix(np.where(np.eye(10) > 0, np.nan, 0)), ValueError, r"NaN at index \(0, 0\)"),
     ("cm normalize string", lambda: pl.plot_confusion_matrix(np.eye(10, dtype=int), normalize="yes"), TypeError,
@@ -159,11 +171,76 @@ CASES = [
      r"shape it was given"),
     ("augmented NaN out", lambda: pl.show_augmented(IMAGES[:3], lambda x, training: x * np.nan), ValueError,
      r"contains NaN"),
+    # standardised pixels are not a picture
+    ("digit standardised", lambda: pl.show_digit(STANDARDISED[0]), ValueError,
+     r"image should hold pixel values in \[0, 1\] \(or 0-255\); got values from -0\.\d+ to \d\.\d+: pixels are never "
+     r"negative: these look standardised"),
+    ("digit over 255", lambda: pl.show_digit(DIGIT * 300), ValueError, r"\[0, 1\] \(or 0-255\); got values from 0 to 300"),
+    ("pixels standardised", lambda: pl.show_pixel_values(STANDARDISED[0], (0, 5), (0, 5)), ValueError,
+     r"look standardised.*x \* std \+ mean"),
+    ("grid standardised", lambda: pl.show_digit_grid(STANDARDISED, LABELS, per_class=2), ValueError,
+     r"images should hold pixel values.*standardised"),
+    ("histogram standardised", lambda: pl.plot_pixel_histogram(STANDARDISED), ValueError, r"look standardised"),
+    ("gallery standardised", lambda: pl.plot_misclassified(STANDARDISED, LABELS, LABELS, CONF), ValueError,
+     r"images should hold pixel values in \[0, 1\].*standardised"),
+    ("augmented standardised", lambda: pl.show_augmented(STANDARDISED[:3], _same), ValueError, r"look standardised"),
+    ("heat digit standardised", lambda: pl.show_heatmap(STANDARDISED[0], HEAT, plt.gca()), ValueError,
+     r"image should hold pixel values in \[0, 1\] \(scaled as in chapter 3\).*standardised"),
+    ("region digit standardised", lambda: pl.show_visible_region(STANDARDISED[0], HEAT > 0, plt.gca()), ValueError,
+     r"standardised"),
+    ("stages standardised", lambda: pl.plot_stages({"a": GRAY - 0.5}, [plt.gca()]), ValueError,
+     r"stage 'a' should hold pixel values in \[0, 1\].*standardised"),
+    ("heat digit 0-255", lambda: pl.show_heatmap(DIGIT * 255, HEAT, plt.gca()), ValueError,
+     r"\[0, 1\] \(scaled as in chapter 3\); got values from 0 to 255: raw pixels\? divide them by 255"),
+    ("digit mask", lambda: pl.show_digit(DIGIT > 0), ValueError, r"dtype bool \(a mask\?\)"),
+    # chapter 7: the factor table
+    ("factor table list", lambda: pl.plot_factor_table([("lr", 0.1)]), TypeError, r"DataFrame ablation\.factor_table"),
+    ("factor table empty", lambda: pl.plot_factor_table(_table().iloc[:0]), ValueError, r"no row to draw"),
+    ("factor table title", lambda: pl.plot_factor_table(_table(), title=None), TypeError, r"title should be a string"),
+    # chapter 8: maps, filters, heat maps, masks
+    ("tile ncols huge", lambda: pl.tile_maps(MAPS, ncols=10**9), ValueError, r"at most the number of maps, 4"),
+    ("tile pad huge", lambda: pl.tile_maps(MAPS, pad=10**6), ValueError, r"pad should be at most 10"),
+    ("tile NaN", lambda: pl.tile_maps(NAN_MAPS), ValueError, r"maps contains NaN at index \(1, 2, 3\)"),
+    ("tile ncols zero", lambda: pl.tile_maps(MAPS, ncols=0), ValueError, r"ncols should be at least 1"),
+    ("tile ncols fraction", lambda: pl.tile_maps(MAPS, ncols=2.5), TypeError, r"ncols should be a whole"),
+    ("tile pad negative", lambda: pl.tile_maps(MAPS, pad=-1), ValueError, r"pad should be at least 0"),
+    ("tile normalize string", lambda: pl.tile_maps(MAPS, normalize="yes"), TypeError, r"normalize should be True"),
+    ("tile batch", lambda: pl.tile_maps(MAPS[None]), ValueError, r"\(height, width, channels\)"),
+    ("filters NaN", lambda: pl.show_filters(np.moveaxis(NAN_MAPS, 2, 0), plt.gca()), ValueError,
+     r"filters contains NaN at index \(3, 1, 2\)"),
+    ("filters kernel", lambda: pl.show_filters(np.zeros((3, 3, 1, 25)), plt.gca()), ValueError, r"first_layer_filters"),
+    ("filters figure", lambda: pl.show_filters(np.zeros((4, 3, 3)), plt.figure()), TypeError, r"got a Figure"),
+    ("filters ncols zero", lambda: pl.show_filters(np.zeros((4, 3, 3)), plt.gca(), ncols=0), ValueError, r"ncols"),
+    ("map grid batch", lambda: pl.show_map_grid(MAPS[None], plt.gca()), ValueError, r"take maps\[0\]"),
+    ("map grid ax None", lambda: pl.show_map_grid(MAPS, None), TypeError, r"ax should be a Matplotlib Axes"),
+    ("map grid NaN", lambda: pl.show_map_grid(NAN_MAPS, plt.gca()), ValueError, r"NaN at index \(1, 2, 3\)"),
+    ("heat NaN", lambda: pl.show_heatmap(DIGIT, NAN_HEAT, plt.gca()), ValueError, r"heat map contains NaN at index \(3, 14\)"),
+    ("heat 0-255", lambda: pl.show_heatmap(DIGIT, HEAT + 255, plt.gca()), ValueError, r"heat map should lie in \[0, 1\]"),
+    ("heat shape", lambda: pl.show_heatmap(DIGIT, np.zeros((11, 11)), plt.gca()), ValueError, r"\(28, 28\) heat map"),
+    ("heat alpha", lambda: pl.show_heatmap(DIGIT, HEAT, plt.gca(), alpha=2), ValueError, r"alpha should be at most 1"),
+    ("heat visible ints", lambda: pl.show_heatmap(DIGIT, HEAT, plt.gca(), visible=np.ones((28, 28))), ValueError,
+     r"boolean \(28, 28\) mask"),
+    ("heat axes list", lambda: pl.show_heatmap(DIGIT, HEAT, [plt.gca()]), TypeError, r"pick one"),
+    ("region mask ints", lambda: pl.show_visible_region(DIGIT, np.ones((28, 28), int), plt.gca()), ValueError,
+     r"boolean \(28, 28\) mask"),
+    ("region ax None", lambda: pl.show_visible_region(DIGIT, HEAT > 0, None), TypeError, r"Matplotlib Axes"),
+    # chapter 9: the preprocessing stages
+    ("stages list", lambda: pl.plot_stages([GRAY], None), TypeError, r"the dict preprocess_stages returns"),
+    ("plot stages NaN", lambda: pl.plot_stages({"a": NAN_GRAY}, [None]), ValueError, r"stage 'a' contains NaN"),
+    ("plot stages not axes", lambda: pl.plot_stages({"a": GRAY}, ["ax"]), TypeError, r"each of axes should be a Matplotlib"),
+    ("plot stages count", lambda: pl.plot_stages({"a": GRAY, "b": GRAY}, [None]), ValueError, r"one Axes per stage"),
 ]
 
 
 def _same(batch, training=False):
     return batch
+
+
+def _table():
+    import pandas as pd
+
+    return pd.DataFrame({"val loss": [0.05, 0.04], "loss sd": [0.01, 0.005], "kept": [True, False]},
+                        index=["start", "+ augment"])
 
 
 def _model():
@@ -195,4 +272,7 @@ def test_good_inputs_still_work():
     assert pl.plot_history(HISTORY, label="fast").get_legend() is not None
     assert pl.plot_network([("conv2d_1", [26, 26, 25], np.int64(250))]).get_title().startswith("1 layers")
     assert pl.show_augmented(IMAGES[:2, ..., None], _same, copies=np.int64(2)) is not None
+    assert pl.show_digit((DIGIT * 255).astype(np.uint8)).images[0].get_clim() == (0, 255)
+    assert [t.get_text() for t in pl.plot_factor_table(_table()).get_yticklabels()] == ["start", "+ augment"]
+    assert len(pl.plot_stages({"a": GRAY, "b": GRAY[:28, :28]}, plt.subplots(1, 2)[1])) == 2
     plt.close("all")

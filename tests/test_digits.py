@@ -333,11 +333,13 @@ def test_label_from_name():
 def test_plot_stages_draws_one_panel_per_stage():
     import matplotlib.pyplot as plt
 
+    from helpers.plotting import plot_stages
+
     stages = digits.preprocess_stages(_pen_digit())
     fig, axes = plt.subplots(1, 5)
-    digits.plot_stages(stages, axes)
+    plot_stages(stages, axes)
     assert [ax.get_title().split("\n")[0] for ax in axes] == list(stages)
     assert axes[-1].get_title().endswith("28×28")
     with pytest.raises(ValueError, match="one Axes per stage"):
-        digits.plot_stages(stages, axes[:2])
+        plot_stages(stages, axes[:2])
     plt.close(fig)

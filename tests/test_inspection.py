@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import inspection
+from helpers import inspection, plotting
 from helpers.models import SEED_LAYERS, build_seed_cnn
 
 
@@ -129,7 +129,7 @@ def test_grad_cam_is_a_28x28_map_in_unit_range(seed_model, digit):
 def test_bad_input_gets_a_clear_message(seed_model, digit):
     with pytest.raises(ValueError, match=r"one digit of shape \(28, 28\).*got \(2, 28, 28, 1\)"):
         inspection.feature_maps(seed_model, np.zeros((2, 28, 28, 1)))
-    with pytest.raises(ValueError, match=r"\[0, 1\].*got 0 to 255"):
+    with pytest.raises(ValueError, match=r"\[0, 1\].*got values from 0 to 255"):
         inspection.saliency_map(seed_model, np.full((28, 28), 255, np.uint8) * (digit > 0))
     with pytest.raises(ValueError, match="expected layer names among"):
         inspection.feature_maps(seed_model, digit, ["conv9"])
@@ -152,28 +152,28 @@ def test_a_functional_model_is_refused_for_scores(digit):
 
 def test_tile_maps_lays_out_a_padded_grid():
     maps = np.stack([np.full((3, 4), k, np.float32) for k in range(5)], axis=-1)
-    mosaic = inspection.tile_maps(maps, ncols=3, normalize=False)
+    mosaic = plotting.tile_maps(maps, ncols=3, normalize=False)
     assert mosaic.shape == (2 * 3 + 1, 3 * 4 + 2)
     assert mosaic[0, 0] == 0 and mosaic[0, 5] == 1 and mosaic[4, 5] == 4
     assert np.isnan(mosaic[3, 0]) and np.isnan(mosaic[4, 10])  # padding and the empty sixth tile
-    assert np.nanmax(inspection.tile_maps(maps * np.arange(12).reshape(3, 4, 1))) == 1.0
+    assert np.nanmax(plotting.tile_maps(maps * np.arange(12).reshape(3, 4, 1))) == 1.0
     with pytest.raises(ValueError, match=r"\(height, width, channels\)"):
-        inspection.tile_maps(np.zeros((3, 4)))
+        plotting.tile_maps(np.zeros((3, 4)))
 
 
 def test_plots_draw_titles_and_refuse_bad_input(seed_model, digit):
     fig, axes = plt.subplots(1, 3)
-    inspection.show_filters(inspection.first_layer_filters(seed_model), axes[0])
+    plotting.show_filters(inspection.first_layer_filters(seed_model), axes[0])
     maps = inspection.feature_maps(seed_model, digit, ["conv2d_2"])["conv2d_2"]
-    inspection.show_map_grid(maps, axes[1])
-    inspection.show_heatmap(digit, inspection.saliency_map(seed_model, digit), axes[2], title="saliency")
+    plotting.show_map_grid(maps, axes[1])
+    plotting.show_heatmap(digit, inspection.saliency_map(seed_model, digit), axes[2], title="saliency")
     assert axes[0].get_title() == "First-layer filters"
     assert axes[1].get_title() == "64 maps of 11×11"
     assert axes[2].get_title() == "saliency" and len(axes[2].images) == 2
     with pytest.raises(ValueError, match=r"\(28, 28\) heat map"):
-        inspection.show_heatmap(digit, np.zeros((3, 3)), axes[2])
+        plotting.show_heatmap(digit, np.zeros((3, 3)), axes[2])
     with pytest.raises(ValueError, match=r"\(filters, height, width\)"):
-        inspection.show_filters(np.zeros((3, 3)), axes[0])
+        plotting.show_filters(np.zeros((3, 3)), axes[0])
     plt.close(fig)
 
 
@@ -191,7 +191,7 @@ def test_receptive_fields_are_drawn_where_the_gradient_says(seed_model, digit, r
     cells = {"conv2d_1": (13, 2), "conv2d_2": (5, 5), "max_pooling_2": (4, 4), "conv2d_3": (1, 1),
              "max_pooling_3": (0, 0)}
     fig, ax = plt.subplots()
-    inspection.show_receptive_fields(digit, seed_model, ax, cells=cells)
+    plotting.show_receptive_fields(digit, seed_model, ax, cells=cells)
     drawn = [p for p in ax.patches if not p.get_label().startswith("_")]
     assert len(drawn) == len(cells)
     for patch, (name, cell) in zip(drawn, cells.items(), strict=True):
@@ -217,12 +217,12 @@ def test_the_blind_spot_of_the_article_network(seed_model, random_digits):
 def test_receptive_field_cells_are_checked(seed_model, digit):
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match=r"11 x 11; got the cell \(11, 0\)"):
-        inspection.show_receptive_fields(digit, seed_model, ax, cells={"conv2d_2": (11, 0)})
+        plotting.show_receptive_fields(digit, seed_model, ax, cells={"conv2d_2": (11, 0)})
     with pytest.raises(ValueError, match="convolution or pooling layer"):
-        inspection.show_receptive_fields(digit, seed_model, ax, cells={"dense_1": (0, 0)})
-    inspection.show_visible_region(digit, inspection.visible_mask(seed_model), ax)
+        plotting.show_receptive_fields(digit, seed_model, ax, cells={"dense_1": (0, 0)})
+    plotting.show_visible_region(digit, inspection.visible_mask(seed_model), ax)
     with pytest.raises(ValueError, match=r"boolean \(28, 28\) mask"):
-        inspection.show_visible_region(digit, np.ones((28, 28)), ax)
+        plotting.show_visible_region(digit, np.ones((28, 28)), ax)
     plt.close(fig)
 
 
@@ -258,3 +258,16 @@ def test_registered_upsample_puts_each_cell_at_its_centre():
     assert heat.max() < 1 and heat[:8, :].max() == 0 and heat[12:, :].max() == 0
     with pytest.raises(ValueError, match="2-D map"):
         inspection.registered_upsample(np.zeros(11), 3.5, 2)
+
+
+def test_inspection_computes_and_plotting_draws():
+    import subprocess
+    import sys
+
+    drawn = [name for name in vars(inspection) if name.startswith(("show_", "plot_", "tile_"))]
+    assert not drawn, f"drawing belongs in helpers.plotting: {drawn}"
+    assert all(hasattr(plotting, name) for name in ("show_filters", "show_map_grid", "show_heatmap", "tile_maps",
+                                                    "show_receptive_fields", "show_visible_region"))
+    code = "import sys, helpers.inspection; print('matplotlib' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False", "importing helpers.inspection should not load Matplotlib"
