@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
-from conftest import HTML  # noqa: E402
-from reading_time import count_words, reading_minutes  # noqa: E402  (the rule lives once, there)
+from conftest import HTML
+
+from _ext.reading_time import count_words, reading_minutes  # the rule lives once, there
 
 bs4 = pytest.importorskip("bs4")
 pytestmark = pytest.mark.skipif(not (HTML / "index.html").is_file(), reason=f"no built book in {HTML}")

@@ -13,28 +13,19 @@ here from `_config.yml` with a YAML parser.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from tools import make_colab
+
 ROOT = Path(__file__).resolve().parents[1]
 
-def _load_make_colab():
-    spec = importlib.util.spec_from_file_location("make_colab", ROOT / "tools" / "make_colab.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_colab"] = module  # its dataclass looks itself up there
-    spec.loader.exec_module(module)
-    return module
-
-
-make_colab = _load_make_colab()
 BookIndex, ConversionError = make_colab.BookIndex, make_colab.ConversionError
 convert_markdown, convert_notebook = make_colab.convert_markdown, make_colab.convert_notebook
 

@@ -22,15 +22,14 @@ a doctored text that it must reject. Skipped when the book is not built.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import HTML
 
+from _ext import reading_time  # the rule lives once, there
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
-import reading_time  # noqa: E402  (the rule lives once, there)
 
 bs4 = pytest.importorskip("bs4")
 pytestmark = pytest.mark.skipif(not (HTML / "index.html").is_file(), reason=f"no built book in {HTML}")

@@ -184,8 +184,7 @@ def test_slips_lose_exactly_their_points(graded, chapter):
 def test_lesson_cells_are_skipped_but_kept_in_the_graded_notebooks(graded):
     """The budget skips the lesson's training, and gives the cells back unchanged."""
     gradebook, *_ = graded
-    sys.path.insert(0, str(ROOT / "tools"))
-    import nbgrader_config
+    from tools import nbgrader_config
 
     chapter = ROOT / "chapters" / "05_training.ipynb"
     nb = nbformat.read(chapter, as_version=4)
