@@ -52,6 +52,7 @@ import yaml
 
 from tools import make_colab
 
+pytestmark = pytest.mark.build  # converts with _build/colab-index.json
 ROOT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(os.environ.get("CNN_BOOK_WHEELHOUSE", Path.home() / ".cache" / "cnn-book" / "wheels"))
 #: CI's share (`make test`): the chapters with deliberate errors (3, 5) and the fastest ones
