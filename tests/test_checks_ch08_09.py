@@ -1,13 +1,15 @@
 """The exercise checks of chapters 8-9 pass right answers and explain wrong ones.
 
 The wrong answers a student writes, with the words each hint must hold, are rows of the
-table in tests/test_wrong_answers.py; here are the right answers and the answers of other
-kinds (close, not a number, a stub, a function that raises or returns nothing)."""
+table in tests/test_wrong_answers.py; here are the right answers, the answers of other kinds
+(close, not a number, a stub, a function that raises or returns nothing) and what the hints
+of chapter 8's pixel mask must not give away."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_wrong_answers import TABLE
 
 from helpers import checks, digits
 
@@ -55,6 +57,30 @@ def test_occlude(capsys):
     assert _verdict(capsys, checks.check_occlude(right))[0]
     ok, out = _verdict(capsys, checks.check_occlude(_stub))
     assert not ok and "NotImplementedError" in out
+
+
+def _can_change():
+    mask = np.zeros((28, 28), bool)
+    mask[:22, :22] = True
+    return mask
+
+
+def test_pixels_that_can_change(capsys):
+    assert checks.check_pixels_that_can_change(_can_change())
+    assert "484 pixels" in capsys.readouterr().out
+    assert checks.check_pixels_that_can_change(_can_change().astype(int))  # 0/1 works too
+    ok, out = _verdict(capsys, checks.check_pixels_that_can_change(np.ones((27, 28), bool)))
+    assert not ok and "(28, 28) array of True/False" in out
+    ok, out = _verdict(capsys, checks.check_pixels_that_can_change(None))
+    assert not ok and "NotImplementedError" in out
+
+
+@pytest.mark.parametrize("args", [args for _, check, args in TABLE if check is checks.check_pixels_that_can_change])
+def test_wrong_pixel_masks_get_counts_not_the_answer(capsys, args):
+    """Every wrong mask of the wrong-answer table is told what its pixels do, and never the mask."""
+    ok, out = _verdict(capsys, checks.check_pixels_that_can_change(*args()))
+    assert not ok and "pixels marked True cannot change" in out
+    assert "0-21" not in out and "rows 22" not in out and "[:22" not in out
 
 
 # --- Chapter 9 -------------------------------------------------------------------------------

@@ -557,6 +557,8 @@ TABLE: list[tuple[str, Callable[..., Any], Callable[[], tuple]]] = [
      lambda: (_mask(slice(6, 28), slice(6, 28)),)),
     ("ch08-can-change-rows-only", checks.check_pixels_that_can_change,
      lambda: (_mask(slice(0, 22), slice(0, 28)),)),
+    ("ch08-can-change-shifted", checks.check_pixels_that_can_change,
+     lambda: (np.pad(_mask(slice(0, 22), slice(0, 22))[:, 1:], ((0, 0), (0, 1))),)),
     # chapter 9
     ("ch09-box-width-height-swapped", checks.check_box_size, lambda: (box_swapped,)),
     ("ch09-box-square", checks.check_box_size, lambda: (box_square,)),
@@ -603,6 +605,9 @@ SAYS: dict[str, str] = {
     "ch08-receptive-field-no-stride": "moves 2 input pixels",
     "ch08-receptive-field-no-pooling": "Remember the pooling",
     "ch08-occlude-in-place": "changed the image it was given",
+    "ch08-can-change-flipped": "flip your mask",
+    "ch08-can-change-every-pixel": "three poolings",
+    "ch08-can-change-shifted": "same for every image",
     "ch09-box-width-height-swapped": "(width, height)",
     "ch09-box-square": "aspect ratio",
     "ch09-box-truncates": "for input 7, 3 expected (20, 9), got (20, 8)",
