@@ -47,7 +47,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import html
-import importlib.util
 import json
 import posixpath
 import re
@@ -62,19 +61,11 @@ ROOT = Path(__file__).resolve().parents[1]
 INDEX_FILE = "colab-index.json"  # in the build folder (_build/), beside colab/
 
 
-def _load_tool(name: str):
-    """A module of tools/ (the folder is not a package), loaded by its path."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+if str(ROOT) not in sys.path:  # under Sphinx only _ext/ is on the path; `tools` is a package of the root
+    sys.path.append(str(ROOT))
 
-
-sync_notebooks = _load_tool("sync_notebooks")  # the button row and the repository live there
-expected_errors = _load_tool("expected_errors")  # cells that fail on purpose
+# Cells that fail on purpose; the button row and the repository.
+from tools import expected_errors, sync_notebooks  # noqa: E402
 
 #: The branch of the repository that holds the copies (pushed there by the publishing workflow).
 COLAB_BRANCH = sync_notebooks.COLAB_BRANCH

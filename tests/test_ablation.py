@@ -3,10 +3,12 @@ the accuracy interval the chapter quotes for the test set."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
+from statistics import NormalDist
 
 import pytest
 
@@ -56,8 +58,50 @@ def test_recorded_ablation_is_complete_and_its_decisions_follow_the_rule():
     forward = record["forward"]
     assert [row["factor"] for row in forward] == ["start", *ablation.FACTORS]
     assert all(len(row["runs"]) >= 3 for row in forward)
-    assert record["budget"] == ablation.BUDGET
     assert any("bench_ablation.py" in command for command in record["command"])
+
+
+def _recorded_as_built(row: dict, built) -> None:
+    """The recipe a row records is `built`, field by field as the record writes it (JSON); a
+    field the record predates must be at its default in `built`."""
+    built = json.loads(json.dumps(dataclasses.asdict(built)))
+    assert {key: built[key] for key in row["recipe"]} == row["recipe"], row["factor"]
+    defaults = {f.name: f.default for f in dataclasses.fields(training.Recipe)}
+    assert all(built[key] == defaults[key] for key in set(built) - set(row["recipe"])), row["factor"]
+
+
+def _budget(rows: list[dict]) -> dict:
+    """The one (epochs, train_subset) that every row of a part was trained with."""
+    budgets = {(row["recipe"]["epochs"], row["recipe"]["train_subset"]) for row in rows}
+    assert len(budgets) == 1, f"rows trained on different budgets: {budgets}"
+    epochs, train_subset = budgets.pop()
+    return {"epochs": epochs, "train_subset": train_subset}
+
+
+def test_recorded_rows_are_the_recipes_the_code_builds_on_the_budget_the_record_states():
+    """Replaying the study's path with today's code builds, row by row, the recipe each row
+    trained: every forward row is the kept recipe so far with its factor, every remove-one row
+    the final recipe without one kept factor, every lever row the first stage's recipe with the
+    kept levers so far and its own, on the longer budget. So the budgets the record states are
+    the ones its rows ran and the code would run again."""
+    record = ablation.recorded_ablation()
+    forward, levers = record["forward"], record["levers"]
+    _recorded_as_built(forward[0], ablation.START)
+    kept: list[str] = []
+    for i, row in enumerate(forward[1:], start=1):
+        _recorded_as_built(row, ablation.final_recipe([*kept, row["factor"]], name=f"ablation_{i}"))
+        kept += [row["factor"]] if row["kept"] else []
+    for i, row in enumerate(record["remove_one"]):
+        final = ablation.final_recipe(kept)
+        _recorded_as_built(row, ablation.undo_change(final, ablation.FACTORS[row["factor"]],
+                                                     name=f"ablation_without_{i}"))
+    assert _budget(forward + record["remove_one"]) == record["budget"]
+    lever_budget = _budget(levers)
+    assert lever_budget == record["lever_budget"] and lever_budget["epochs"] > record["budget"]["epochs"]
+    _recorded_as_built(levers[0], ablation.final_recipe(kept, name="levers_start", **lever_budget))
+    for i, row in enumerate(levers[1:], start=1):
+        _recorded_as_built(row, ablation.final_recipe([*kept, row["factor"]], name=f"levers_{i}", **lever_budget))
+        kept += [row["factor"]] if row["kept"] else []
 
 
 @pytest.mark.parametrize("text", ["{not json", "[]", '{"date": "x"}'])
@@ -94,6 +138,11 @@ def test_recorded_ablation_refuses_a_nan_loss(tmp_path):
 def test_accuracy_interval_matches_the_wilson_formula():
     low, high = accuracy_interval(9860, 10_000)
     assert low < 0.986 < high
+    # Wilson's interval by its definition: the true accuracies q whose normal test does not
+    # reject the observed 0.986, so at each end (0.986 - q)^2 = z^2 q (1 - q) / n.
+    z = NormalDist().inv_cdf(0.975)
+    for q in (low, high):
+        assert (0.986 - q) ** 2 == pytest.approx(z * z * q * (1 - q) / 10_000, rel=1e-9)
     assert high - low == pytest.approx(2 * 0.0023, abs=0.0003)  # about ±0.23 points at 98.6 %
     assert accuracy_interval(10, 10)[1] == 1.0 and accuracy_interval(10, 10)[0] < 1.0
     assert accuracy_interval(0, 10)[0] == 0.0
@@ -138,11 +187,8 @@ def test_improved_recipe_is_the_one_the_recorded_study_chose():
 def test_recorded_levers_start_from_the_first_stage_and_try_each_lever_once():
     record = ablation.recorded_ablation()
     first_stage = [row["factor"] for row in record["forward"][1:] if row["kept"]]
-    start = ablation.final_recipe(first_stage, **ablation.LEVER_BUDGET)
-    row0 = record["levers"][0]["recipe"]
-    assert {key: row0[key] for key in ("builder_kwargs", "learning_rate", "epochs", "train_subset", "augment")} == \
-        json.loads(json.dumps({key: getattr(start, key) for key in ("builder_kwargs", "learning_rate", "epochs",
-                                                                     "train_subset", "augment")}))
+    assert record["levers"][0]["recipe"]["builder_kwargs"] == \
+        json.loads(json.dumps(ablation.final_recipe(first_stage).builder_kwargs))
     assert [row["factor"] for row in record["levers"][1:]] == list(ablation.LEVERS)
     assert all(len(row["runs"]) >= 3 for row in record["levers"])
     smoothed = record["levers"][2]

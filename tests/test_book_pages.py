@@ -2,8 +2,8 @@
 book's one rule gives (`_ext/reading_time.py`), and says the same thing as the other pages
 where they describe the same fact.
 
-These tests read `_build/html` (or CNN_BOOK_HTML) and are skipped when the book is not built.
-They count the rendered HTML again, independently of the Sphinx extension that fills in the
+These tests read `_build/html` (or CNN_BOOK_HTML): they are marked `build` and skipped when
+the book is not built (the rule's own test is not). They count the rendered HTML again, independently of the Sphinx extension that fills in the
 times, so a page whose stated time no longer follows from what it shows fails here.
 """
 
@@ -11,32 +11,22 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from book_html import article, expecting_failures, needs_html, page_text
+from conftest import HTML
+
+from _ext.reading_time import count_words, reading_minutes  # the rule lives once, there
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
-from conftest import HTML  # noqa: E402
-from reading_time import count_words, reading_minutes  # noqa: E402  (the rule lives once, there)
-
-bs4 = pytest.importorskip("bs4")
-pytestmark = pytest.mark.skipif(not (HTML / "index.html").is_file(), reason=f"no built book in {HTML}")
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 MAX_WORDS = 3000
 MAX_CODE_CELLS = 30
-#: Chapters still over one sitting on the built page (issue 22's cut is not done for them yet):
-#: (none left: chapters 1, 3, 5, 7 and 8 were cut on 2026-12-03 from 38, 32, 33, 45 and 37
-#: code cells). A chapter put here has its limit test marked as an expected failure.
+#: Chapters still over one sitting on the built page, waiting to be cut: a chapter put here has
+#: its limit test marked as a strict expected failure.
 NOT_YET_CUT: set[str] = set()
-
-
-def article(page: str):
-    """The page's article element, parsed."""
-    soup = bs4.BeautifulSoup((HTML / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
-    return soup.find("article")
 
 
 def html_counts(page: str) -> tuple[int, int]:
@@ -45,13 +35,7 @@ def html_counts(page: str) -> tuple[int, int]:
     cells = body.select("div.cell")
     for cell in cells:
         cell.decompose()
-    for extra in body.select("a.headerlink, script, style"):
-        extra.decompose()
     return count_words(body.get_text(" ")), len(cells)
-
-
-def page_text(page: str) -> str:
-    return re.sub(r"\s+", " ", article(page).get_text(" "))
 
 
 def stated_minutes(page: str) -> int:
@@ -77,6 +61,7 @@ def test_rule_rounds_to_five_minutes():
         reading_minutes(-1, 3)
 
 
+@needs_html
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_stated_time_follows_the_rule(chapter, recorded):
     """The page states rule(its counts); the extension's counts agree with the HTML's."""
@@ -90,33 +75,28 @@ def test_stated_time_follows_the_rule(chapter, recorded):
     assert abs(reading_minutes(words, cells) - stated_minutes(page)) <= 5
 
 
+@needs_html
 @pytest.mark.parametrize("summary", ["intro", "instructor_guide"])
 def test_summary_tables_state_each_chapters_own_time(summary):
     text = page_text(summary)
     for chapter in CHAPTERS:
         minutes = stated_minutes(f"chapters/{chapter}")
-        title = article(f"chapters/{chapter}").find("h1").get_text(" ").replace("#", "")
+        title = article(f"chapters/{chapter}").find("h1").get_text(" ")
         title = re.sub(r"\s+", " ", re.sub(r"^\s*[\d.]+\s*", "", title)).strip()
         row = re.search(re.escape(title) + r".{0,400}?(\d+) minutes", text)
         assert row, f"{summary}: no time for {title!r}"
         assert int(row.group(1)) == minutes, f"{summary} says {row.group(1)} min for {chapter}, the page {minutes}"
 
 
-@pytest.mark.parametrize(
-    "chapter",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(reason="over one sitting; not yet cut (issue 22)", strict=True))
-        if c in NOT_YET_CUT
-        else c
-        for c in CHAPTERS
-    ],
-)
+@needs_html
+@pytest.mark.parametrize("chapter", expecting_failures(CHAPTERS, NOT_YET_CUT, "over one sitting; not yet cut"))
 def test_chapter_fits_one_sitting(chapter):
     words, cells = html_counts(f"chapters/{chapter}")
     assert words <= MAX_WORDS, f"{chapter}: {words} prose words (at most {MAX_WORDS})"
     assert cells <= MAX_CODE_CELLS, f"{chapter}: {cells} code cells (at most {MAX_CODE_CELLS})"
 
 
+@needs_html
 def test_reading_time_rule_said_the_same_way():
     """The introduction and the instructor guide define the time by the same rule."""
     for page in ("intro", "instructor_guide"):

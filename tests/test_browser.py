@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.build  # serves _build/html
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))
 IN_CI = bool(os.environ.get("CI"))

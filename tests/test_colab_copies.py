@@ -13,28 +13,19 @@ here from `_config.yml` with a YAML parser.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from tools import make_colab
+
 ROOT = Path(__file__).resolve().parents[1]
 
-def _load_make_colab():
-    spec = importlib.util.spec_from_file_location("make_colab", ROOT / "tools" / "make_colab.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_colab"] = module  # its dataclass looks itself up there
-    spec.loader.exec_module(module)
-    return module
-
-
-make_colab = _load_make_colab()
 BookIndex, ConversionError = make_colab.BookIndex, make_colab.ConversionError
 convert_markdown, convert_notebook = make_colab.convert_markdown, make_colab.convert_notebook
 
@@ -200,7 +191,7 @@ def test_a_chapter_with_an_exercise_a_solution_and_a_figure(index):
     assert nb["cells"][1]["outputs"], "the source notebook is not modified"
 
 
-# --- the copies make book wrote --------------------------------------------------------------
+# --- the copies make book wrote (marked build) ----------------------------------------------
 
 def test_every_chapter_and_appendix_notebook_gets_a_copy():
     assert set(CHAPTERS) <= set(NOTEBOOKS)
@@ -253,6 +244,7 @@ def book_index() -> BookIndex:
     return make_colab.read_index(BUILD)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_shows_no_myst_syntax_when_rendered(chapter):
     html = rendered(copy_of(chapter))
@@ -261,6 +253,7 @@ def test_copy_shows_no_myst_syntax_when_rendered(chapter):
     assert html.count("<details>") == html.count("</details>")
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_is_todays_chapter_with_every_glued_value_of_this_build(chapter, book_index):
     """Converting the chapter now gives the copy on disk: it is not stale, and no value is missing."""
@@ -273,6 +266,7 @@ def test_copy_is_todays_chapter_with_every_glued_value_of_this_build(chapter, bo
     assert convert_notebook(source, rel, book_index) == copy_of(chapter), "stale copy: run `make book`"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_badge_opens_the_copy_itself(chapter):
     nb = copy_of(chapter)
@@ -285,6 +279,7 @@ def test_copy_badge_opens_the_copy_itself(chapter):
     assert colab == [first["Open in Colab"]], "no other Colab link"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_links_into_the_book_name_built_pages_and_anchors(chapter):
     for text, url in markdown_links(copy_of(chapter)):
@@ -297,6 +292,7 @@ def test_copy_links_into_the_book_name_built_pages_and_anchors(chapter):
             assert f'id="{anchor}"' in built.read_text(), f"[{text}]({url}): no #{anchor} on {page}"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_keeps_every_code_cell_and_caption_and_no_output(chapter):
     source = json.loads(chapter.read_text())["cells"]
@@ -315,6 +311,7 @@ def test_copy_keeps_every_code_cell_and_caption_and_no_output(chapter):
     assert len(re.findall(r"^\*\*Fig\. [\d.]+\.\*\* \S", shown, re.M)) == len(captions)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=_rel)
 def test_copy_citations_show_what_the_book_page_shows(chapter):
     """A parenthetical citation reads as on the page ("Rajwal, 2021") and links the same entry."""

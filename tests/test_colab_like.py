@@ -38,7 +38,6 @@ it (with uv, which links files from its cache beside the wheelhouse).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -51,6 +50,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tools import make_colab
+
+pytestmark = pytest.mark.build  # converts with _build/colab-index.json
 ROOT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(os.environ.get("CNN_BOOK_WHEELHOUSE", Path.home() / ".cache" / "cnn-book" / "wheels"))
 #: CI's share (`make test`): the chapters with deliberate errors (3, 5) and the fastest ones
@@ -70,15 +72,6 @@ TIMES_FILE = os.environ.get("CNN_BOOK_COLAB_TIMES", "")
 RUNTIME_FILE = ROOT / "tests" / "colab_runtime.txt"
 
 
-def _load_make_colab():
-    spec = importlib.util.spec_from_file_location("make_colab", ROOT / "tools" / "make_colab.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_colab"] = module  # its dataclass looks itself up there
-    spec.loader.exec_module(module)
-    return module
-
-
-make_colab = _load_make_colab()
 #: What the runtime needs besides Colab's pinned packages: the kernel, and what pip needs to
 #: build `helpers` from git in its isolated build environment.
 KERNEL_PACKAGES = ["nbclient"]  # ipykernel and IPython are pinned at Colab's versions

@@ -16,56 +16,24 @@ that several pages state:
    introduction names every chapter that shows a recorded result.
 
 Each check is a function from text to a list of problems; the `*_can_fail` tests give each one
-a doctored text that it must reject. Skipped when the book is not built.
+a doctored text that it must reject; the checks of the pages are marked `build` and skipped
+when the book is not built.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import HTML
+from book_html import built_pages, expecting_failures, needs_html, page_text
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
-import reading_time  # noqa: E402  (the rule lives once, there)
+from _ext import reading_time  # the rule lives once, there
 
-bs4 = pytest.importorskip("bs4")
-pytestmark = pytest.mark.skipif(not (HTML / "index.html").is_file(), reason=f"no built book in {HTML}")
-
-#: Not pages but the build's own files: sources, execution reports, static assets.
-NOT_PAGES = {"_static", "_sources", "_images", "reports", "jupyter_execute"}
 #: Pages whose wrong sentence belongs to another engineer's open work: strict expected failures,
-#: so the entry must go once the sentence is fixed. draw_a_digit.md (issue 26) says the page
-#: prepares a drawing with its "ink made white on black"; the array it makes holds the ink as
-#: high values on 0, as MNIST does.
+#: so the entry must go once the sentence is fixed.
 POLARITY_NOT_YET_FIXED: set[str] = set()
-
-
-def built_pages() -> list[str]:
-    """Every page of the build (docnames like 'chapters/05_training'); index.html only redirects."""
-    if not HTML.is_dir():
-        return []
-    found = []
-    for path in HTML.rglob("*.html"):
-        rel = path.relative_to(HTML)
-        if rel.as_posix() != "index.html" and not NOT_PAGES & set(rel.parts[:-1]):
-            found.append(rel.with_suffix("").as_posix())
-    return sorted(found)
-
-
 PAGES = built_pages()
-
-
-def page_text(page: str) -> str:
-    """The page's article as one line of text: what a reader reads (code and outputs included)."""
-    soup = bs4.BeautifulSoup((HTML / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
-    body = soup.find("article") or soup.body
-    for extra in body.select("a.headerlink, script, style"):
-        extra.decompose()
-    return re.sub(r"\s+", " ", body.get_text(" ")).strip()
 
 
 def sentences(text: str, clauses: bool = False) -> list[str]:
@@ -100,19 +68,13 @@ def test_polarity_check_can_fail():
     ) == []
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason="another engineer's page (see the list)", strict=True))
-        if p in POLARITY_NOT_YET_FIXED
-        else p
-        for p in PAGES
-    ],
-)
+@needs_html
+@pytest.mark.parametrize("page", expecting_failures(PAGES, POLARITY_NOT_YET_FIXED, "another engineer's page (see the list)"))
 def test_polarity_said_as_drawn_not_as_stored(page):
     assert polarity_problems(page_text(page)) == [], f"{page}: MNIST stores ink high on 0; say how it is drawn"
 
 
+@needs_html
 def test_pages_that_describe_mnists_storage_say_ink_is_high():
     """Chapter 2 says it with numbers (0 blank paper, up to 255 ink); chapter 9 and the glossary in words."""
     assert re.search(r"0 where the paper is blank, up to 255", page_text("chapters/02_loading_mnist"))
@@ -162,11 +124,13 @@ def test_reading_rule_check_can_fail():
     assert reading_rule_problems("We read 238 words a minute.")
 
 
+@needs_html
 @pytest.mark.parametrize("page", PAGES)
 def test_reading_rule_matches_the_extension(page):
     assert reading_rule_problems(page_text(page)) == [], page
 
 
+@needs_html
 def test_reading_time_defined_in_the_same_words_wherever_defined():
     """The introduction and the instructor guide give the same definition, word for word."""
     definitions = {}
@@ -218,11 +182,13 @@ def test_recorded_checks_can_fail():
     assert chapters_named("chapters 5 and 7; chapter 9") == {5, 7, 9}
 
 
+@needs_html
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_says_every_number_was_executed_without_the_exception(page):
     assert executed_claim_problems(page_text(page)) == [], page
 
 
+@needs_html
 def test_introduction_names_every_chapter_that_shows_a_recorded_result():
     with_records = {int(Path(p).name[:2]) for p in PAGES if p.startswith("chapters/") and RECORDED.search(page_text(p))}
     assert with_records, "no chapter shows a recorded result: this check has nothing to check"

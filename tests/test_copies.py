@@ -28,7 +28,6 @@ ones, so a copy that would leak is an error and the leak detector itself is show
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import nbformat
 import numpy as np
 import pytest
 
+from tools import make_copies as mc
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -47,14 +48,6 @@ STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()"}
 TRAINS = re.compile(r"\.fit\(|\bfit_recipe\(|\btrain_or_load\(")
 
 
-def _load_make_copies():
-    spec = importlib.util.spec_from_file_location("make_copies", ROOT / "tools" / "make_copies.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-mc = _load_make_copies()
 #: The lines a deliberate error's wrapper adds around the source's code (tools/expected_errors.py).
 WRAPPER_LINES = {line.strip() for line in mc.expected_errors.wrap_source("pass").splitlines()} - {"pass", ""}
 ids = [p.stem for p in CHAPTERS]

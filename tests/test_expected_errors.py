@@ -18,28 +18,18 @@ it to every tagged cell of every notebook, chapters and appendix pages alike. Wh
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import expected_errors as ee
+from tools import make_colab, make_copies
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ee = _load("expected_errors")
-make_copies = _load("make_copies")
-make_colab = _load("make_colab")
 NOTEBOOKS = sorted([*ROOT.glob("chapters/[0-9][0-9]_*.ipynb"), *ROOT.glob("appendix/**/*.ipynb")])
 TAGGED = {"metadata": {"tags": ["raises-exception"]}}
 

@@ -6,7 +6,6 @@ skip lesson cells and give them back. tests/test_nbgrader.py grades with it for 
 from __future__ import annotations
 
 import copy
-import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -18,10 +17,9 @@ CHAPTERS = sorted((ROOT / "chapters").glob("0[1-9]_*.ipynb"))
 
 @pytest.fixture(scope="module")
 def budget():
-    spec = importlib.util.spec_from_file_location("nbgrader_config", ROOT / "tools" / "nbgrader_config.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tools import nbgrader_config
+
+    return nbgrader_config
 
 
 def _index(nb, text: str) -> int:

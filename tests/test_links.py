@@ -114,6 +114,7 @@ def test_setup_cell_installs_helpers_at_the_book_version_only_in_colab(notebook)
         assert shown in lines[-1], f"the setup cell's last line prints {shown}"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_launch_button_opens_the_same_colab_url(notebook):
     """The rocket menu's Colab entry in the rendered page is the notebook's own badge URL."""
@@ -126,6 +127,7 @@ def test_launch_button_opens_the_same_colab_url(notebook):
     assert set(re.findall(r'href="(https://colab\.research\.google\.com/[^"]+)"', text)) == set(launch)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_page_offers_the_notebook_for_download(notebook):
     html = require_html()

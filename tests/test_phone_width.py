@@ -11,26 +11,15 @@ within the width. Uses the server and browser of tests/conftest.py; needs `make 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from book_html import built_pages
 from conftest import HTML, TIMEOUT_MS
 from test_browser import DOCNAMES
 
+pytestmark = pytest.mark.build  # serves _build/html
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
-#: Not pages but the build's own files: sources, execution reports, static assets.
-NOT_PAGES = {"_static", "_sources", "_images", "reports", "jupyter_execute"}
-
-
-def built_pages() -> list[str]:
-    """Every HTML page of the build, relative to it; index.html only redirects to the root page."""
-    if not HTML.is_dir():
-        return []
-    pages = (p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html"))
-    return sorted(p for p in pages if p != "index.html" and not NOT_PAGES & set(Path(p).parts[:-1]))
-
-
-PAGES = built_pages()
+#: Every HTML page of the build, relative to it.
+PAGES = [f"{page}.html" for page in built_pages()]
 
 #: What sticks out past the right edge of the screen, outside any box that scrolls or clips on
 #: its own (a table in its scroll container, a code cell): the widest few, with their text.

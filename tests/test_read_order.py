@@ -5,15 +5,13 @@ in a clean build (`_ext/read_order.py`)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
+from _ext.read_order import chapters_first
 
-from read_order import chapters_first  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_notes_pages_are_read_after_every_chapter_and_the_rest_keep_their_order():

@@ -9,13 +9,13 @@ other chapter carries it; the table's seconds are the ones README.md reports.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+
+from tools import sync_notebooks as sync
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
@@ -25,15 +25,6 @@ TRAINS = re.compile(r"\btrain_or_load\(|\bfit_recipe\(|^\s*history = model\.fit\
 ALWAYS = re.compile(r"^\s*history = model\.fit\(", re.M)
 
 
-def _load_sync():
-    spec = importlib.util.spec_from_file_location("sync_notebooks", ROOT / "tools" / "sync_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sync_notebooks"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sync = _load_sync()
 
 
 def cells(chapter: Path) -> list[dict]:

@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.build  # serves _build/html and reads the models the book trained
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))
 DATA = HTML / "_static" / "digit-widget-data"

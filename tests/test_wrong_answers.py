@@ -4,9 +4,10 @@ One row per wrong answer, each named `chNN-<check>-<slip>`. Every row must FAIL:
 returns a false result and prints a ❌ line with a hint (more than the bare verdict), and in
 strict mode (``CNN_BOOK_STRICT_CHECKS=1``, as under `make` and nbgrader) it raises
 `CheckFailed`. A wrong answer that passes a check is a hole a student falls through
-unnoticed, so a new check gets its rows here.
+unnoticed, so a new check gets its rows here. Where a slip has a sentence of its own, `SAYS`
+names the words its hint must hold.
 
-The rows include the holes issue 24 found: chapter 3's `prepare` scaled by the batch's own
+The rows include holes that checks once had: chapter 3's `prepare` scaled by the batch's own
 largest value or by min-max (which agreed with `/ 255` while the check's inputs held 0 and
 255), chapter 4's network with average pooling or without a ReLU or the softmax (which
 agreed in shapes and parameter counts), and chapter 5's learning-rate runs trained on all the
@@ -537,6 +538,7 @@ TABLE: list[tuple[str, Callable[..., Any], Callable[[], tuple]]] = [
     ("ch07-cosine-not-clamped", checks.check_cosine_lr, lambda: (cosine_no_clamp,)),
     # chapter 8
     ("ch08-values-one-map", checks.check_conv2d_2_values, lambda: (121,)),
+    ("ch08-values-number-of-maps", checks.check_conv2d_2_values, lambda: (64,)),
     ("ch08-values-input-size", checks.check_conv2d_2_values, lambda: (13 * 13 * 64,)),
     ("ch08-values-after-pooling", checks.check_conv2d_2_values, lambda: (5 * 5 * 64,)),
     ("ch08-receptive-field-3x3", checks.check_receptive_field_5x5, lambda: (8,)),
@@ -555,6 +557,8 @@ TABLE: list[tuple[str, Callable[..., Any], Callable[[], tuple]]] = [
      lambda: (_mask(slice(6, 28), slice(6, 28)),)),
     ("ch08-can-change-rows-only", checks.check_pixels_that_can_change,
      lambda: (_mask(slice(0, 22), slice(0, 28)),)),
+    ("ch08-can-change-shifted", checks.check_pixels_that_can_change,
+     lambda: (np.pad(_mask(slice(0, 22), slice(0, 22))[:, 1:], ((0, 0), (0, 1))),)),
     # chapter 9
     ("ch09-box-width-height-swapped", checks.check_box_size, lambda: (box_swapped,)),
     ("ch09-box-square", checks.check_box_size, lambda: (box_square,)),
@@ -563,6 +567,7 @@ TABLE: list[tuple[str, Callable[..., Any], Callable[[], tuple]]] = [
     ("ch09-invert-by-image-mean", checks.check_invert_if_light, lambda: (invert_by_image_mean,)),
     ("ch09-invert-by-border-mean", checks.check_invert_if_light, lambda: (invert_by_border_mean,)),
     ("ch09-invert-always", checks.check_invert_if_light, lambda: (invert_always,)),
+    ("ch09-invert-never", checks.check_invert_if_light, lambda: (lambda gray: gray,)),
     ("ch09-invert-by-one-corner", checks.check_invert_if_light, lambda: (invert_by_corner,)),
     ("ch09-mass-row-column-swapped", checks.check_center_of_mass, lambda: (mass_swapped,)),
     ("ch09-mass-unweighted", checks.check_center_of_mass, lambda: (mass_unweighted,)),
@@ -590,6 +595,29 @@ TABLE: list[tuple[str, Callable[..., Any], Callable[[], tuple]]] = [
 ]
 
 
+#: Words the hint of a row must hold, where the slip has a sentence of its own.
+SAYS: dict[str, str] = {
+    "ch08-values-one-map": "one map",
+    "ch08-values-number-of-maps": "number of maps",
+    "ch08-values-input-size": "input of conv2d_2",
+    "ch08-values-after-pooling": "pooling",
+    "ch08-receptive-field-3x3": "original 3 × 3",
+    "ch08-receptive-field-no-stride": "moves 2 input pixels",
+    "ch08-receptive-field-no-pooling": "Remember the pooling",
+    "ch08-occlude-in-place": "changed the image it was given",
+    "ch08-can-change-flipped": "flip your mask",
+    "ch08-can-change-every-pixel": "three poolings",
+    "ch08-can-change-shifted": "same for every image",
+    "ch09-box-width-height-swapped": "(width, height)",
+    "ch09-box-square": "aspect ratio",
+    "ch09-box-truncates": "for input 7, 3 expected (20, 9), got (20, 8)",
+    "ch09-invert-by-image-mean": "border pixels",
+    "ch09-invert-always": "light ink on a dark board (should stay as it is)",
+    "ch09-invert-never": "dark ink on light paper (should be inverted)",
+    "ch09-mass-row-column-swapped": "(row, column)",
+}
+
+
 def _seed_layers(filters: tuple[int, int, int] = (32, 64, 64)) -> list[tuple[str, int, int]]:
     from helpers.checks.ch04 import _seed_layer_params
 
@@ -597,12 +625,13 @@ def _seed_layers(filters: tuple[int, int, int] = (32, 64, 64)) -> list[tuple[str
 
 
 def _rows() -> list:
-    return [pytest.param(check, args, id=name) for name, check, args in TABLE]
+    return [pytest.param(name, check, args, id=name) for name, check, args in TABLE]
 
 
 def test_rows_are_named_once_and_every_check_has_two():
     names = [name for name, _, _ in TABLE]
     assert len(names) == len(set(names))
+    assert set(SAYS) <= set(names), "SAYS names a row the table does not have"
     exercise_checks = [getattr(checks, n) for n in checks.__all__ if n.startswith("check_")
                        and n not in ("check_number", "check_array", "check_function")]
     for check in exercise_checks:
@@ -610,8 +639,8 @@ def test_rows_are_named_once_and_every_check_has_two():
         assert len(rows) >= 2, f"{check.__name__} has {len(rows)} wrong answers in the table"
 
 
-@pytest.mark.parametrize(("check", "args"), _rows())
-def test_wrong_answer_fails_with_a_hint(check, args, capsys, monkeypatch):
+@pytest.mark.parametrize(("name", "check", "args"), _rows())
+def test_wrong_answer_fails_with_a_hint(name, check, args, capsys, monkeypatch):
     monkeypatch.delenv(checks.STRICT_ENV_VAR, raising=False)
     monkeypatch.delenv(checks.SHOW_EXPECTED_ENV_VAR, raising=False)
     arguments = args()
@@ -621,6 +650,7 @@ def test_wrong_answer_fails_with_a_hint(check, args, capsys, monkeypatch):
     assert out.startswith("❌") and "not yet." in out, out
     hint = out.split("not yet.", 1)[1].strip()
     assert len(hint) >= 25 and "Traceback" not in out, out
+    assert SAYS.get(name, "") in hint, out
     monkeypatch.setenv(checks.STRICT_ENV_VAR, "1")
     with pytest.raises(CheckFailed):
         check(*args())

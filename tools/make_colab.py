@@ -10,24 +10,15 @@ re-exported for the tests. `python tools/make_colab.py [--build DIR] [--out DIR]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as `python tools/make_colab.py`: import from the repository root
+    sys.path.insert(0, str(ROOT))
 
+from _ext import colab_copies  # noqa: E402
 
-def _load_extension():
-    if "colab_copies" in sys.modules:
-        return sys.modules["colab_copies"]
-    spec = importlib.util.spec_from_file_location("colab_copies", ROOT / "_ext" / "colab_copies.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["colab_copies"] = module  # its dataclass looks itself up there
-    spec.loader.exec_module(module)
-    return module
-
-
-colab_copies = _load_extension()
 BookIndex, ConversionError, COLAB_BRANCH = colab_copies.BookIndex, colab_copies.ConversionError, colab_copies.COLAB_BRANCH
 convert_markdown, convert_notebook = colab_copies.convert_markdown, colab_copies.convert_notebook
 read_index, write_copies, expected_errors = colab_copies.read_index, colab_copies.write_copies, colab_copies.expected_errors

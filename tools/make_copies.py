@@ -50,19 +50,11 @@ from typing import Any
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as `python tools/make_copies.py`: import from the repository root
+    sys.path.insert(0, str(ROOT))
 
+from tools import expected_errors  # noqa: E402
 
-def _load_expected_errors():
-    """tools/expected_errors.py (tools/ is not a package), loaded by its path."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("expected_errors", Path(__file__).with_name("expected_errors.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-expected_errors = _load_expected_errors()
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")

@@ -165,21 +165,26 @@ def check_same_padding_model(function: Callable[[], Any]) -> CheckResult:
     return _passed(exercise, f"{model.count_params():,} parameters; dense_1 alone now has 36,928.")
 
 
+def _count_with_slips(exercise: str, answer: Any, expected: int, slips: dict[int, str], hint: str) -> CheckResult:
+    """check_number, but a wrong count that is a known slip (`slips`: count -> sentence) is named."""
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if float(answer) in slips:
+            return _failed(exercise, f"{_num(answer)} is not it. {slips[float(answer)]}" + _expected(_num(expected)))
+    return check_number(exercise, answer, expected, hint=hint)
+
+
 @_guard("dense_1 without the last pooling")
 def check_dense_without_last_pool(answer: Any) -> CheckResult:
     """Exercise 4.3: dense_1's parameters when the third pooling is removed (3×3×64 = 576 inputs)."""
     exercise = "dense_1 without the last pooling"
     expected = (3 * 3 * 64 + 1) * 64
-    hints = {
+    slips = {
         3 * 3 * 64 * 64: "Off by 64: did you forget the 64 biases of dense_1?",
         (64 + 1) * 64: "That is dense_1 with the pooling: without it, Flatten gets the whole 3 × 3 × 64 map.",
         3 * 3 * 64: "That is the number of inputs dense_1 gets; each of its 64 units has a weight per input plus a bias.",
     }
-    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
-        if float(answer) in hints:
-            return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
-    return check_number(exercise, answer, expected, hint="Flatten now passes the whole last map to dense_1: "
-                        "count its inputs, then (inputs + 1) × units.")
+    hint = "Flatten now passes the whole last map to dense_1: count its inputs, then (inputs + 1) × units."
+    return _count_with_slips(exercise, answer, expected, slips, hint)
 
 
 @_guard("A 1 × 1 convolution after conv2d_3")
@@ -187,17 +192,14 @@ def check_one_by_one_params(answer: Any) -> CheckResult:
     """Chapter 4: parameters of Conv2D(32, (1, 1)) reading conv2d_3's 64 channels ((64 + 1) × 32)."""
     exercise = "A 1 × 1 convolution after conv2d_3"
     expected = (1 * 1 * 64 + 1) * 32
-    hints = {
+    slips = {
         64 * 32: "Off by 32: did you forget the bias of each of the 32 filters?",
         (3 * 3 * 64 + 1) * 32: "That is a 3 × 3 convolution; a 1 × 1 kernel has one weight per input channel.",
         (32 + 1) * 64: "Inputs and filters swapped: 32 filters, each with a weight per input channel (64) and a bias.",
         (1 * 1 * 1 + 1) * 32: "A 1 × 1 kernel still reads every input channel: 64 of them, not 1.",
     }
-    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
-        if float(answer) in hints:
-            return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
-    return check_number(exercise, answer, expected, hint="(kernel height × kernel width × input channels + 1) × filters, "
-                        "with a 1 × 1 kernel.")
+    hint = "(kernel height × kernel width × input channels + 1) × filters, with a 1 × 1 kernel."
+    return _count_with_slips(exercise, answer, expected, slips, hint)
 
 
 @_guard("Three stacked 3 × 3 convolutions")
@@ -207,15 +209,12 @@ def check_three_stacked_params(answer: Any) -> CheckResult:
     exercise = "Three stacked 3 × 3 convolutions"
     one = (3 * 3 * 64 + 1) * 64
     expected = 3 * one
-    hints = {
+    slips = {
         3 * 3 * 3 * 64 * 64: "Off by 192: each of the three layers has 64 biases too.",
         one: "That is one 3 × 3 layer; the stack has three of them.",
         2 * one: "That is two layers, the stack that sees 5 × 5; a 7 × 7 patch takes three.",
         (7 * 7 * 64 + 1) * 64: "That is the single 7 × 7 layer the stack replaces, not the stack.",
         3 * (3 * 3 + 1) * 64: "A 3 × 3 kernel reads all 64 input channels: 3 × 3 × 64 weights per filter.",
     }
-    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
-        if float(answer) in hints:
-            return _failed(exercise, f"{_num(answer)} is not it. {hints[float(answer)]}" + _expected(_num(expected)))
-    return check_number(exercise, answer, expected, hint="Count one layer with (k × k × input channels + 1) × filters, "
-                        "then add up the three layers.")
+    hint = "Count one layer with (k × k × input channels + 1) × filters, then add up the three layers."
+    return _count_with_slips(exercise, answer, expected, slips, hint)
