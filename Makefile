@@ -34,11 +34,11 @@ book: install
 test: book
 	$(BIN)/pytest
 
-# Every chapter's Colab copy, each in a fresh Colab-like runtime (tests/test_colab_like.py);
+# Every chapter's Colab copy, each in a fresh Colab-like runtime (tests/build/test_colab_like.py);
 # each chapter's time goes to _build/colab-times.txt. `make test` runs chapters 2-5 only.
 test-colab: book
 	rm -f _build/colab-times.txt
-	CNN_BOOK_COLAB_CHAPTERS=all CNN_BOOK_COLAB_TIMES=$(CURDIR)/_build/colab-times.txt $(BIN)/pytest tests/test_colab_like.py -p no:nbval -o addopts="-ra" -s
+	CNN_BOOK_COLAB_CHAPTERS=all CNN_BOOK_COLAB_TIMES=$(CURDIR)/_build/colab-times.txt $(BIN)/pytest tests/build/test_colab_like.py -p no:nbval -o addopts="-ra" -s
 	@cat _build/colab-times.txt
 
 copies: install

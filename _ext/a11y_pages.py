@@ -1,4 +1,4 @@
-"""Accessible pages: markup that axe-core (tests/test_browser.py) finds fault with, fixed.
+"""Accessible pages: markup that axe-core (tests/build/test_browser.py) finds fault with, fixed.
 
 1. The bibliography. Docutils writes the citation list as `<div role="list">` whose entries
    are `<div role="doc-biblioentry">`: that role is deprecated in ARIA (DPUB-ARIA 1.1) and not
@@ -10,7 +10,7 @@
    that heads nothing is not a header: it becomes a `<td>` with the same attributes.
 3. Colour contrast: `_static/a11y-contrast.css` (see that file) is added to every page.
 4. Reflow on a phone: `_static/a11y-reflow.css` (see that file) keeps every page within a
-   390-px screen (tests/test_phone_width.py).
+   390-px screen (tests/build/test_phone_width.py).
 
 Enabled in `_config.yml` under `sphinx.local_extensions`. The changes are made to the page
 body Sphinx renders (`html-page-context`), so they cover every page, whatever wrote its HTML.

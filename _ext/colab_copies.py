@@ -39,7 +39,7 @@ with regular expressions:
 A role or directive it does not know, a glued name without a value or a reference it cannot
 resolve stops the build with an error naming the page, so a new MyST feature cannot leak
 into Colab unnoticed. Enabled in `_config.yml` under `sphinx.local_extensions`;
-`tests/test_colab_copies.py` checks the copies.
+`tests/build/test_colab_copies.py` checks the copies.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ weights, the shipped sample digits and a manifest to `_build/html/_static/digit-
 where `_static/digit-widget.js` finds them. A child process keeps TensorFlow out of Sphinx's
 own process. Without trained models the manifest lists no network and the page says so.
 
-Enabled in `_config.yml` under `sphinx.local_extensions`; `tests/test_widget.py` checks the
+Enabled in `_config.yml` under `sphinx.local_extensions`; `tests/build/test_widget.py` checks the
 page in a browser.
 """
 

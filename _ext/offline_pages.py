@@ -9,7 +9,7 @@
    of sphinx-thebe and sphinx-togglebutton are added twice to every page, and the second
    `const THEBE_JS_URL` is a SyntaxError in the browser console.
 
-Enabled in `_config.yml` under `sphinx.local_extensions`; `tests/test_browser.py` checks
+Enabled in `_config.yml` under `sphinx.local_extensions`; `tests/build/test_browser.py` checks
 that every page loads with no console error and no request leaving the machine.
 """
 

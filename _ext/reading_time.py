@@ -21,7 +21,7 @@ Counts are made when a page is read (`doctree-read`) and kept in the build envir
 instructor guide's and the introduction's tables, which name other pages, always show the
 same figure as the page itself. Both pages are rebuilt whenever any page changes. After the
 build, ``_build/html/_static/reading_times.json`` holds every page's counts and minutes
-(``tests/test_book_pages.py`` reads it; ``_ext/colab_copies.py`` reads the counts from the environment). The test counts the
+(``tests/build/test_book_pages.py`` reads it; ``_ext/colab_copies.py`` reads the counts from the environment). The test counts the
 built HTML again with `count_words`, so this count cannot drift from what a reader sees.
 """
 

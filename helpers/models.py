@@ -104,7 +104,7 @@ def build_improved_cnn(
     on every input pixel; with "valid" (the article's) rows and columns 22-27 (or 26-27 without
     the last pooling) never reach the output.
     Each block is convolution, max pooling, batch norm, ReLU. Max pooling commutes exactly with
-    ReLU, so without batch norm this is the article's network (tests/test_improved.py checks
+    ReLU, so without batch norm this is the article's network (tests/unit/test_models_improved.py checks
     it). With batch norm it is a different network: pooling commutes with batch norm's
     per-channel map only where its scale is positive, and the statistics are those of the
     pooled map. Pooling first, batch norm and ReLU work on a map four times smaller.

@@ -1,4 +1,4 @@
-"""The one assertion the bad-input tables share (tests/test_bad_inputs_*.py, issue 17)."""
+"""The one assertion the bad-input tables share (tests/unit/test_*_bad_inputs.py, issue 17)."""
 
 from __future__ import annotations
 

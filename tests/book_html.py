@@ -1,5 +1,5 @@
 """Reading the built book's pages as a reader sees them, for the tests of its text
-(tests/test_book_pages.py, tests/test_consistency.py).
+(tests/build/test_book_pages.py, tests/build/test_consistency.py).
 
 A page is named by its docname ('chapters/05_training'); its text is that of its article
 element, without the heading anchors, scripts and styles a reader does not read.

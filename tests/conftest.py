@@ -42,7 +42,7 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(0)
 
 
-# --- The built book in headless Chromium (tests/test_browser.py, tests/test_widget.py) ------
+# --- The built book in headless Chromium (tests/build/test_browser.py, tests/build/test_widget.py) ------
 
 #: The built HTML book the browser tests serve (CNN_BOOK_HTML names another build folder).
 HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))

@@ -30,7 +30,7 @@ Usage (from the repository root)::
 
 Checks never print the expected value of a single-number answer to a student; run the
 instructor copy (or `nbgrader autograde`) with ``CNN_BOOK_SHOW_EXPECTED=1`` to see it in the
-fail lines. `tests/test_nbgrader.py` autogrades these copies of all nine chapters with nbgrader.
+fail lines. `tests/build/test_nbgrader.py` autogrades these copies of all nine chapters with nbgrader.
 
 The functions `student_copy(nb)` and `instructor_copy(nb)` work on in-memory notebooks and
 never change their argument; the tests use them. A notebook whose solutions are malformed

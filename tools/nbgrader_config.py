@@ -11,7 +11,7 @@ cells, every cell of the exercises section, and the lesson cells that define a n
 exercises use (found by reading the code, `grading_plan`). Every other lesson cell is
 skipped: its code is not run and comes back unchanged, without output, in the graded
 notebook. Chapters 5-9 then grade in under a minute a notebook instead of minutes
-(tests/test_nbgrader.py prints each chapter's time).
+(tests/build/test_nbgrader.py prints each chapter's time).
 
 - Names the exercises use are still computed for real: chapter 6's top-2 exercise needs the
   trained model's probabilities, so its cells that load the model and predict run.

@@ -33,7 +33,7 @@ SOURCE_BRANCH = "main"
 SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
 
 #: Seconds each chapter's Colab copy took to "Run all" in a fresh Colab-like runtime (no saved
-#: models, Colab's package versions: tests/test_colab_like.py), and whether it trains a network
+#: models, Colab's package versions: tests/build/test_colab_like.py), and whether it trains a network
 #: there: "always" (chapter 5 trains in front of the reader), "if none is saved" (it reloads a
 #: saved model, and trains one in a fresh runtime) or None. Measured with `make test-colab` on
 #: 2026-12-03 on the book's 2-core CPU machine without a GPU, shared with other work

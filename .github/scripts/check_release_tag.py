@@ -7,7 +7,7 @@ The setup cell of every chapter installs `helpers` with
 `helpers.__version__` (its one home, `helpers/__init__.py`). A release is only of use to those
 cells if its tag is exactly `v` + that version, so this exits with status 1, saying what it
 expected and what it found, when the tag, `helpers/__init__.py`, `CITATION.cff` or any
-chapter's setup cell disagree. Run by .github/workflows/release.yml and tests/test_workflows.py.
+chapter's setup cell disagree. Run by .github/workflows/release.yml and tests/book/test_workflows.py.
 """
 
 from __future__ import annotations

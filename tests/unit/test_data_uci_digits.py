@@ -14,7 +14,7 @@ from bad_inputs import expect
 from helpers import data
 from helpers import digits as d
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from PIL import Image
 from helpers import digits
 from helpers._machinery import samples
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ import yaml
 
 import helpers.checks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 APPENDIX = sorted((ROOT / "appendix").glob("[0-9][0-9]_*.ipynb"))
 MIN_EXERCISES = 3

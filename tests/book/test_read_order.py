@@ -11,7 +11,7 @@ import yaml
 
 from _ext.read_order import chapters_first
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_notes_pages_are_read_after_every_chapter_and_the_rest_keep_their_order():

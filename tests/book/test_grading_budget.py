@@ -1,7 +1,7 @@
 """The grading budget (tools/nbgrader_config.py): which cells `nbgrader autograde` runs.
 
 Fast and without nbgrader: the plan read from every chapter, and the two preprocessors that
-skip lesson cells and give them back. tests/test_nbgrader.py grades with it for real."""
+skip lesson cells and give them back. tests/build/test_nbgrader.py grades with it for real."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("0[1-9]_*.ipynb"))
 
 

@@ -37,7 +37,7 @@ import pytest
 nbgrader_api = pytest.importorskip("nbgrader.api", reason="nbgrader (Python >= 3.11) is not installed")
 
 pytestmark = pytest.mark.build  # grades with the chapter-5 model the book trained
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("0[1-9]_*.ipynb"))
 ASSIGNMENT = "chapters_1_9"
 STUDENTS = ("solved", "unsolved", "wrong")

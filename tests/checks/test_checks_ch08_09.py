@@ -1,7 +1,7 @@
 """The exercise checks of chapters 8-9 pass right answers and explain wrong ones.
 
 The wrong answers a student writes, with the words each hint must hold, are rows of the
-table in tests/test_wrong_answers.py; here are the right answers, the answers of other kinds
+table in tests/checks/test_wrong_answers.py; here are the right answers, the answers of other kinds
 (close, not a number, a stub, a function that raises or returns nothing) and what the hints
 of chapter 8's pixel mask must not give away."""
 

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 
 from tools import make_colab
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 BookIndex, ConversionError = make_colab.BookIndex, make_colab.ConversionError
 convert_markdown, convert_notebook = make_colab.convert_markdown, make_colab.convert_notebook
@@ -299,7 +299,7 @@ def test_copy_keeps_every_code_cell_and_caption_and_no_output(chapter):
     copy = copy_of(chapter)["cells"]
     code = ["".join(c["source"]) for c in copy if c["cell_type"] == "code"]
     # A deliberate error (tagged raises-exception) runs wrapped, so that "Run all" goes on
-    # (tools/expected_errors.py; tests/test_expected_errors.py); every other cell is as it is.
+    # (tools/expected_errors.py; tests/book/test_expected_errors.py); every other cell is as it is.
     wrap = make_colab.expected_errors
     expected = [wrap.wrap_source("".join(c["source"])) if wrap.is_expected_error(c) else "".join(c["source"])
                 for c in source if c["cell_type"] == "code"]

@@ -18,7 +18,7 @@ import yaml
 
 import helpers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))
 IN_CI = bool(os.environ.get("CI"))
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())

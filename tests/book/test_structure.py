@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
 READER_PAGES = ["glossary", "bibliography", "execution_statistics"]

@@ -15,7 +15,7 @@ import pytest
 from helpers import ablation, training
 from helpers.evaluation import accuracy_interval
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_ablation.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_ablation.py"
 
 
 def test_keep_change_needs_more_than_the_spread():

@@ -19,7 +19,7 @@ from conftest import HTML
 
 from _ext.reading_time import count_words, reading_minutes  # the rule lives once, there
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 MAX_WORDS = 3000

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers.training import SEED_RECIPE
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_schedule.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_schedule.py"
 
 
 def test_bench_schedule_refuses_too_few_epochs():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_FILE = ROOT / "tests" / "colab_runtime.txt"
 NOTEBOOKS = sorted([*ROOT.glob("chapters/[0-9][0-9]_*.ipynb"), *ROOT.glob("appendix/**/*.ipynb")])
 #: Distribution name -> the top-level module(s) it installs, where they differ.

@@ -40,7 +40,7 @@ import pytest
 
 from tools import make_copies as mc
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()"}
@@ -156,7 +156,7 @@ def test_student_copy_keeps_every_other_cell(name, sources):
             assert ours.source == expected_student_cell_source(theirs.source)
             stubs += ours.source.count("raise NotImplementedError()")
         elif "raises-exception" in theirs.metadata.get("tags", []):
-            # a deliberate error, wrapped so that "Run all" goes on (tests/test_expected_errors.py)
+            # a deliberate error, wrapped so that "Run all" goes on (tests/book/test_expected_errors.py)
             assert ours.source == mc.expected_errors.wrap_source(theirs.source)
         else:
             assert ours.source == theirs.source

@@ -1,7 +1,7 @@
 """helpers.canvas: from what the notebook's drawing area sends to the model's answer (chapter 9).
 
 A stand-in model (a fixed random linear map and a softmax, with `predict` like Keras's) keeps
-these tests fast; tests/test_widget.py runs the drawing area in Chromium with the trained one.
+these tests fast; tests/build/test_widget.py runs the drawing area in Chromium with the trained one.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from helpers.canvas import (
 )
 from helpers.digits import preprocess_digit
 
-SAMPLES = Path(__file__).resolve().parents[1] / "chapters" / "own_digits"
+SAMPLES = Path(__file__).resolve().parents[2] / "chapters" / "own_digits"
 
 
 class LinearModel:

@@ -13,7 +13,7 @@ from helpers._machinery import samples
 
 tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA_FILES = ("drawing_area.js", "drawing_area.css")
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from tools import sync_notebooks as sync
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 #: Calls that train a whole network (chapter 3's two epochs on 2,048 images are not one).
 TRAINS = re.compile(r"\btrain_or_load\(|\bfit_recipe\(|^\s*history = model\.fit\(", re.M)

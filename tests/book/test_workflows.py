@@ -26,7 +26,7 @@ import yaml
 
 import helpers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 SETUP_ACTION = ROOT / ".github" / "actions" / "setup-book" / "action.yml"
 CHECK_TAG = ROOT / ".github" / "scripts" / "check_release_tag.py"

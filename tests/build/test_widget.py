@@ -1,7 +1,7 @@
 """The draw-a-digit page in a real browser: the book's networks, run by the page's JavaScript.
 
 Serves `_build/html` on 127.0.0.1 and opens `draw_a_digit.html` in headless Chromium
-(Debian's `chromium`, driven by Playwright, as `tests/test_browser.py` does; any request
+(Debian's `chromium`, driven by Playwright, as `tests/build/test_browser.py` does; any request
 that leaves 127.0.0.1 is blocked and reported). Checks:
 
 - parity: on the first 200 MNIST test images, the page's forward pass gives the digit Keras
@@ -31,7 +31,7 @@ that leaves 127.0.0.1 is blocked and reported). Checks:
 
 Needs `make book` first (it trains the models and exports them for the page). Without
 Chromium the tests are skipped locally and fail in CI. The server and the browser are
-shared with tests/test_browser.py (tests/conftest.py).
+shared with tests/build/test_browser.py (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ import numpy as np
 import pytest
 
 pytestmark = pytest.mark.build  # serves _build/html and reads the models the book trained
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))
 DATA = HTML / "_static" / "digit-widget-data"
 MODELS = Path(os.environ.get("CNN_BOOK_MODELS") or ROOT / "_build" / "models")

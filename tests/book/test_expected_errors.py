@@ -27,7 +27,7 @@ import pytest
 from tools import expected_errors as ee
 from tools import make_colab, make_copies
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 NOTEBOOKS = sorted([*ROOT.glob("chapters/[0-9][0-9]_*.ipynb"), *ROOT.glob("appendix/**/*.ipynb")])

@@ -53,7 +53,7 @@ import yaml
 from tools import make_colab
 
 pytestmark = pytest.mark.build  # converts with _build/colab-index.json
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WHEELHOUSE = Path(os.environ.get("CNN_BOOK_WHEELHOUSE", Path.home() / ".cache" / "cnn-book" / "wheels"))
 #: CI's share (`make test`): the chapters with deliberate errors (3, 5) and the fastest ones
 #: (2 and 4; chapter 1 takes about as long as both, so only `make test-colab` runs it), within
@@ -80,7 +80,7 @@ BUILD_PACKAGES = ["setuptools>=68", "wheel"]
 MODULES = {"tensorflow": "tensorflow", "keras": "keras", "numpy": "numpy", "matplotlib": "matplotlib",
            "seaborn": "seaborn", "pillow": "PIL"}
 
-FAKE_COLAB = '''"""Stand-in for Colab's `google.colab` (tests/test_colab_like.py): mostly, its presence matters."""
+FAKE_COLAB = '''"""Stand-in for Colab's `google.colab` (tests/build/test_colab_like.py): mostly, its presence matters."""
 '''
 FAKE_FILES = '''"""Stand-in for `google.colab.files`: the student presses Cancel in the upload dialog."""
 

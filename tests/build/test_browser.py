@@ -14,7 +14,7 @@ the light theme (every rule) and the dark one (colour contrast).
 Needs `make book` first. Set CNN_BOOK_HTML to test another build folder, and
 CNN_BOOK_SCREENSHOTS to a folder to keep light and dark screenshots of a chapter.
 Without Chromium the tests are skipped locally and fail in CI (where `.ci/run` installs it).
-The server, the browser and `open_page` are shared with tests/test_widget.py (tests/conftest.py).
+The server, the browser and `open_page` are shared with tests/build/test_widget.py (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 pytestmark = pytest.mark.build  # serves _build/html
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("CNN_BOOK_HTML", ROOT / "_build" / "html"))
 IN_CI = bool(os.environ.get("CI"))
 COLAB_PREFIX = "https://colab.research.google.com/github/"
