@@ -1207,3 +1207,45 @@ class Titles(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_titles)
+
+# --- Training, digits and inspection, round two ---
+
+
+def _builder(value: Any, name: str, module: Any) -> str:
+    if not isinstance(value, str) or not callable(getattr(module, value, None)):
+        raise ValueError(f"{name} should name a function in {module.__name__}, e.g. 'build_seed_cnn'; got {value!r}.")
+    return value
+
+
+class Builder(_Spec):
+    """The name of a function in `module` (helpers.models) that builds a network."""
+
+    def __init__(self, module: Any) -> None:
+        super().__init__(_builder, module=module)
+
+
+def _keywords(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise TypeError(f"{name} should be a dict of keyword arguments; got {describe(value)}.")
+    return value
+
+
+class Keywords(_Spec):
+    """A dict of keyword arguments (for a builder)."""
+
+    def __init__(self) -> None:
+        super().__init__(_keywords)
+
+
+def _fitting_images(value: Any, name: str) -> np.ndarray:
+    array = images(value, name, scaled=True, nonempty=True)
+    if array.dtype != np.float32:
+        raise ValueError(f"{name} should be float32 (see chapter 3); got {array.dtype}.")
+    return array
+
+
+class FittingImages(_Spec):
+    """At least one digit of float32 pixels in [0, 1], as a tf.data pipeline takes them."""
+
+    def __init__(self) -> None:
+        super().__init__(_fitting_images)
