@@ -1249,3 +1249,37 @@ class FittingImages(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_fitting_images)
+
+
+def _uci_digit(value: Any, name: str) -> np.ndarray:
+    image = as_array(value, name)
+    if image.shape != (8, 8):
+        raise ValueError(f"{name} should be one 8x8 UCI digit, shape (8, 8); got shape {image.shape}"
+                         + (" (a batch? take image[i])." if image.ndim == 3 else "."))
+    if image.dtype == np.bool_ or not np.issubdtype(image.dtype, np.number):
+        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got dtype {image.dtype}.")
+    finite(image, name)
+    if image.min() < 0 or image.max() > 16:
+        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got values from {image.min():g} to {image.max():g}.")
+    return image.astype(np.float32)
+
+
+class UciDigit(_Spec):
+    """One 8x8 UCI digit of ink counts 0-16, given as float32."""
+
+    def __init__(self) -> None:
+        super().__init__(_uci_digit)
+
+
+def _mnist_digit(value: Any, name: str) -> np.ndarray:
+    digit = as_array(value, name)
+    if digit.shape != (28, 28):
+        raise ValueError(f"{name} should be one MNIST digit of shape (28, 28); got shape {digit.shape}.")
+    return digit
+
+
+class MnistDigit(_Spec):
+    """One MNIST digit of shape (28, 28); its pixels are checked where they are read."""
+
+    def __init__(self) -> None:
+        super().__init__(_mnist_digit)
