@@ -25,7 +25,13 @@ from typing import Any
 import numpy as np
 
 # The limits and weights chapter 9 states are read from here: MIN_SIDE, MAX_PIXELS, _LUMA.
-from helpers._machinery.pictures import IMAGE_SUFFIXES, MAX_PIXELS, MIN_SIDE, WORK_SIDE, gray_picture  # noqa: F401
+from helpers._machinery.pictures import (  # noqa: F401
+    IMAGE_SUFFIXES,
+    MAX_PIXELS,
+    MIN_SIDE,
+    WORK_SIDE,
+    gray_picture,
+)
 from helpers._machinery.pictures import LUMA as _LUMA  # noqa: F401
 from helpers._machinery.samples import make_sample_digits
 from helpers._validate import Flag, GrayImage, InkImage, MnistDigit, PathName, Point, UciDigit, Whole, accepts

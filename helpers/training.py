@@ -209,8 +209,8 @@ def fit_recipe(
     timer = epoch_timer()
     callbacks = [timer]
     if recipe.early_stopping_patience is not None:
-        patience = recipe.early_stopping_patience
-        callbacks.insert(0, keras.callbacks.EarlyStopping("val_loss", patience=patience, restore_best_weights=True))
+        callbacks.insert(0, keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=recipe.early_stopping_patience, restore_best_weights=True))
     if recipe.ema_momentum is not None:
         # Validate (and stop early) on the averaged weights, which are the ones kept at the end.
         callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
