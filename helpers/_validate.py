@@ -1283,3 +1283,73 @@ class MnistDigit(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_mnist_digit)
+
+
+def scoring_model(value: Any, name: str = "model") -> Any:
+    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
+
+    A model ending in a separate Softmax or Activation layer is refused: its scores before
+    the softmax are not the output of one layer to stop before."""
+    import keras  # here, not at the top: the checks load without Keras
+
+    value = digit_model(value, name)
+    last = value.layers[-1] if value.layers else None
+    if not isinstance(value, keras.Sequential) or not isinstance(last, keras.layers.Dense):
+        kind = type(last).__name__ if last is not None else "no layer"
+        hint = (" (build it with Dense(10, activation='softmax') as its last layer instead of a separate "
+                "softmax layer)" if kind in ("Softmax", "Activation") else "")
+        raise ValueError(f"{name} should be a keras.Sequential model ending in a Dense layer, like the book's "
+                         f"networks; got one that ends in {kind}{hint}.")
+    if last.units != 10:
+        raise ValueError(f"{name} should end in a Dense layer of 10 units, one per digit; got {last.units}.")
+    return value
+
+
+class ScoringModel(_Spec):
+    """A Sequential digit model ending in Dense(10), whose class scores can be read."""
+
+    def __init__(self) -> None:
+        super().__init__(scoring_model)
+
+
+def _scaled_batch(value: Any, name: str) -> np.ndarray:
+    array = images(value, name)
+    pixels(array, name)  # negative values get the sentence on standardised ones
+    images(array, name, scaled=True)
+    nonempty(array, name)
+    return array.astype(np.float32).reshape(-1, 28, 28, 1)
+
+
+class ScaledBatch(_Spec):
+    """At least one digit of floats in [0, 1], given as float32 (n, 28, 28, 1)."""
+
+    def __init__(self) -> None:
+        super().__init__(_scaled_batch)
+
+
+def _cell_map(value: Any, name: str) -> np.ndarray:
+    cells = as_array(value, name)
+    if cells.ndim != 2 or 0 in cells.shape:
+        raise ValueError(f"{name} should be a 2-D map of a layer's cells; got shape {cells.shape}.")
+    finite(cells, name)
+    return cells.astype(np.float32)
+
+
+class CellMap(_Spec):
+    """A non-empty 2-D map of finite numbers (a layer's cells), given as float32."""
+
+    def __init__(self) -> None:
+        super().__init__(_cell_map)
+
+
+def _layer_cells(value: Any, name: str) -> dict[str, tuple[int, int]]:
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} should be a dict {{layer name: (row, col)}}; got {describe(value)}.")
+    return {layer: pair(cell, f"the cell of {layer!r}", minimum=None) for layer, cell in value.items()}
+
+
+class LayerCells(_Spec):
+    """A dict {layer name: (row, col)} of cells, each a pair of whole numbers."""
+
+    def __init__(self) -> None:
+        super().__init__(_layer_cells)

@@ -158,7 +158,7 @@ CASES = [
     ("output window big", lambda: ins.output_size([(30, 1)]), ValueError, r"window of 30 does not fit"),
     ("visible size fraction", lambda: ins.visible_mask(seed(), 27.5), TypeError, r"size should be a whole"),
     ("upsample NaN", lambda: ins.registered_upsample(NAN_HEAT, 1.0, 1), ValueError, r"cells contains NaN at index \(3, 14\)"),
-    ("upsample jump zero", lambda: ins.registered_upsample(HEAT, 1.0, 0), ValueError, r"jump of at least 1"),
+    ("upsample jump zero", lambda: ins.registered_upsample(HEAT, 1.0, 0), ValueError, r"jump should be at least 1; got 0"),
     ("upsample jump fraction", lambda: ins.registered_upsample(HEAT, 1.0, 1.5), TypeError, r"jump should be a whole"),
     ("upsample centre None", lambda: ins.registered_upsample(HEAT, None, 1), TypeError, r"first_centre should be a number"),
     ("upsample empty", lambda: ins.registered_upsample(np.zeros((0, 3)), 1.0, 1), ValueError, r"2-D map"),
