@@ -1353,3 +1353,17 @@ class LayerCells(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_layer_cells)
+
+
+def _position(value: Any, name: str) -> int:
+    value = whole(value, name, minimum=None)
+    if value < 0:
+        raise ValueError(f"{name} should be a position, 0 or more; got {value}.")
+    return value
+
+
+class Position(_Spec):
+    """A position in a map or a list: a whole number, 0 or more."""
+
+    def __init__(self) -> None:
+        super().__init__(_position)

@@ -123,19 +123,14 @@ def steps_up_to(model: keras.Model, layer_name: str) -> list[tuple[int, int]]:
     return [(window, stride) for _, window, stride in steps[: names.index(layer_name) + 1]]
 
 
-@accepts(steps=_v.Steps(), index=_v.Whole(minimum=None))
+@accepts(steps=_v.Steps(), index=_v.Position())
 def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int, int]:
-    """The input rows (or columns) ``first..last`` that output position `index` sees (chapter 8).
+    """The input rows (or columns) ``first..last``, both included, that position `index` sees (chapter 8).
 
-    After a chain of valid (window, stride) steps, position `index` of the last map reads the
-    input from ``index * jump`` (jump = product of the strides) over `receptive_field(steps)`
-    pixels: in the article's network, cell i of `conv2d_2` sees input rows 2i to 2i + 7, so its
-    centre is row 2i + 3.5. A field is a window that moves with the position, not a square
-    around the image's centre. Returns (first, last), both included.
+    Position `index` of the last map reads the input from ``index * jump`` (jump = product of
+    the strides) over `receptive_field(steps)` pixels: a window that moves with the position.
     """
-    if index < 0:
-        raise ValueError(f"index should be a position, 0 or more; got {index}.")
-    jump = int(np.prod([stride for _, stride in steps])) if steps else 1
+    jump = int(np.prod([stride for _, stride in steps]))
     first = index * jump
     return first, first + receptive_field(steps) - 1
 
@@ -205,11 +200,8 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
 
 @accepts(model=_v.ScoringModel(), training=_v.Flag())
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
-    """The model's class scores before softmax (logits), shape (n, 10), as a tensor (chapter 8).
-
-    Runs the layers one by one and, for a last Dense layer with a softmax, stops before the
-    softmax: gradients of these scores do not vanish when a probability is near 1.
-    """
+    """The model's class scores before softmax (logits), shape (n, 10), as a tensor (chapter 8):
+    their gradients do not vanish when a probability is near 1."""
     import keras
 
     last = model.layers[-1]
@@ -227,11 +219,8 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
 def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Sensitivity of one class score to each pixel: |d score / d pixel|, (28, 28), max 1 (chapter 8).
 
-    The magnitude of the gradient of the class score (before softmax) with respect to the
-    input pixels, computed with `tf.GradientTape` (Simonyan et al., 2014): how strongly a tiny
-    change of the pixel would move the score, either way; not whether the pixel pushed the
-    score up (see `gradient_times_input`). `class_index` defaults to the predicted class.
-    Scaled so the largest value is 1.
+    How strongly a tiny change of the pixel would move the score (before softmax), either way
+    (Simonyan et al., 2014). `class_index` defaults to the predicted class.
     """
     gradient, _ = _score_gradient(model, image, class_index)
     return _scaled(np.abs(gradient))
@@ -241,10 +230,8 @@ def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None 
 def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Gradient x input for one class score, signed, shape (28, 28), scaled to [-1, 1] (chapter 8).
 
-    Each pixel's value times the gradient of the class score (before softmax) with respect to
-    it: a first-order estimate of how much that pixel's ink adds to (positive) or takes from
-    (negative) the score, compared with paper there. Paper pixels (value 0) get exactly 0,
-    however sensitive the score is to them; that is the difference from `saliency_map`.
+    How much each pixel's ink adds to (positive) or takes from (negative) the score, to first
+    order; paper pixels (value 0) get exactly 0, unlike in `saliency_map`.
     """
     gradient, pixels = _score_gradient(model, image, class_index)
     return _scaled(gradient * pixels)
@@ -275,10 +262,8 @@ def grad_cam_cells(
     """Grad-CAM on the layer's own grid, and the cells the score has zero gradient for (chapter 8).
 
     Weights each channel of `layer_name` (default: the last Conv2D) by the mean gradient of
-    the class score (before softmax) over that channel, sums the weighted maps and keeps the
-    positive part (Selvaraju et al., 2017). Returns (cam, dead), both (h, w) like the layer's
-    map: cam >= 0, unscaled; dead is True where the gradient of the score is zero in every
-    channel (cells no later layer reads, such as row and column 10 of `conv2d_2`).
+    the class score over it, sums the maps and keeps the positive part (Selvaraju et al., 2017).
+    Returns (cam, dead), both (h, w): dead is True where no channel's gradient is non-zero.
     """
     import keras
     import tensorflow as tf
@@ -306,10 +291,8 @@ def grad_cam_cells(
 def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size: int = 28) -> np.ndarray:
     """Resize a layer's (h, w) map to the input's (size, size), each cell at its true centre (chapter 8).
 
-    Cell i of a map reached through valid windows is centred on input pixel
-    ``first_centre + jump * i`` (for `conv2d_2` of the article's network, 3.5 + 2i; see
-    `receptive_window`); a plain image resize would spread the cells evenly over the whole
-    image instead. Bilinear between centres, the edge value held beyond them.
+    Cell i is centred on input pixel ``first_centre + jump * i`` (see `receptive_window`), not
+    spread evenly as by an image resize; bilinear between centres, the edge value beyond them.
     """
     rows = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[0] - 1)
     cols = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[1] - 1)
