@@ -1367,3 +1367,39 @@ class Position(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_position)
+
+
+#: What `keras.datasets.mnist.load_data()` returns, array by array.
+MNIST_SHAPES = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
+
+
+def mnist_arrays(arrays: dict[str, np.ndarray], source: str = "MNIST") -> None:
+    """Raise unless `arrays` are the four MNIST arrays: keys, shapes, dtype uint8, labels 0-9."""
+    if not isinstance(arrays, dict):
+        raise TypeError(f"{source} should give a dict of the four MNIST arrays; got {describe(arrays)}.")
+    missing = sorted(set(MNIST_SHAPES) - set(arrays))
+    if missing:
+        raise ValueError(f"{source} should hold the arrays {sorted(MNIST_SHAPES)}; it lacks the arrays {missing}.")
+    for key, shape in MNIST_SHAPES.items():
+        array = arrays[key]
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"{source}: {key} should be a NumPy array; got {describe(array)}.")
+        if array.shape != shape:
+            raise ValueError(f"{source}: {key} should have shape {shape}; got {array.shape}.")
+        if array.dtype != np.uint8:
+            raise ValueError(f"{source}: {key} should have dtype uint8; got {array.dtype}.")
+    for key in ("y_train", "y_test"):
+        if arrays[key].max() > 9:
+            raise ValueError(f"{source}: {key} should hold labels 0-9; got the label {int(arrays[key].max())}.")
+
+
+def uci_arrays(arrays: dict[str, np.ndarray], file: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The UCI digits' (images, labels) read from `file`, checked: uint8 (n, 8, 8) counts 0-16."""
+    images, labels_ = arrays["images"], arrays["labels"]
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8):
+        raise ValueError(f"{file}: images should be uint8 of shape (n, 8, 8); got {images.dtype} {images.shape}.")
+    if labels_.shape != (len(images),):
+        raise ValueError(f"{file}: labels should have shape ({len(images)},); got {labels_.shape}.")
+    if images.size and images.max() > 16:
+        raise ValueError(f"{file}: pixels should count ink in 4x4 blocks, 0-16; got up to {images.max()}.")
+    return images, labels(labels_, f"{file}: labels").astype(np.uint8)
