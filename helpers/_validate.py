@@ -1403,3 +1403,17 @@ def uci_arrays(arrays: dict[str, np.ndarray], file: Path) -> tuple[np.ndarray, n
     if images.size and images.max() > 16:
         raise ValueError(f"{file}: pixels should count ink in 4x4 blocks, 0-16; got up to {images.max()}.")
     return images, labels(labels_, f"{file}: labels").astype(np.uint8)
+
+
+def _count(value: Any, name: str, what: str) -> int:
+    value = whole(value, name, minimum=None)
+    if value < 1:
+        raise ValueError(f"{name} should be a positive number of {what}; got {value}.")
+    return value
+
+
+class Count(_Spec):
+    """A whole number of `what` ("pairs", "mistakes"), at least 1."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(_count, what=what)
