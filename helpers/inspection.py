@@ -279,8 +279,7 @@ def grad_cam_cells(
                 tape.watch(activations)
         last = model.layers[-1]
         scores = keras.ops.matmul(h, last.kernel) + last.bias
-        index = int(tf.argmax(scores[0])) if class_index is None else class_index
-        score = scores[0, index]
+        score = scores[0, int(tf.argmax(scores[0])) if class_index is None else class_index]
     gradients = tape.gradient(score, activations)[0].numpy()  # (h, w, channels)
     weights = gradients.mean(axis=(0, 1))
     cam = np.maximum((np.asarray(activations[0]) * weights).sum(axis=-1), 0.0)
@@ -337,11 +336,8 @@ def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
 @accepts(layer_names=_v.LayerNames())
 def default_cells(model: keras.Model, layer_names: Sequence[str]) -> dict[str, tuple[int, int]]:
     """The middle cell (row, col) of each named layer's map, e.g. (5, 5) of an 11 x 11 map (chapter 8)."""
-    cells = {}
-    for name in layer_names:
-        side = output_size(steps_up_to(model, name))
-        cells[name] = ((side - 1) // 2, (side - 1) // 2)
-    return cells
+    sides = {name: output_size(steps_up_to(model, name)) for name in layer_names}
+    return {name: ((side - 1) // 2, (side - 1) // 2) for name, side in sides.items()}
 
 
 @accepts(cells=_v.LayerCells())
