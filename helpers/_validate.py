@@ -1417,3 +1417,14 @@ class Count(_Spec):
 
     def __init__(self, what: str) -> None:
         super().__init__(_count, what=what)
+
+
+def one_per_epoch(history: dict[str, list[float]], epoch_seconds: list[float]) -> None:
+    """Raise ValueError unless every metric of `history` and `epoch_seconds` have one value per epoch."""
+    epochs = {len(values) for values in history.values()}
+    if len(epochs) > 1:
+        counts = ", ".join(f"{key} {len(values)}" for key, values in history.items())
+        raise ValueError(f"every metric of history should have one value per epoch; got {counts}.")
+    if epochs != {len(epoch_seconds)}:
+        raise ValueError(f"epoch_seconds should have one time per epoch, {epochs.pop()} like the metrics; "
+                         f"got {len(epoch_seconds)}.")

@@ -157,15 +157,15 @@ def compile_model(model: keras.Model, recipe: Recipe, steps_per_epoch: int) -> k
     """Compile with Adam, sparse categorical cross-entropy and accuracy (chapter 5)."""
     import keras
 
+    learning_rate = learning_rate_schedule(recipe, steps_per_epoch)
     ema = {} if recipe.ema_momentum is None else {"use_ema": True, "ema_momentum": recipe.ema_momentum}
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate_schedule(recipe, steps_per_epoch), **ema)
-    if recipe.label_smoothing is None:
-        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        return model
-    # The smoothed loss is larger by design; the plain cross-entropy is what compares runs.
-    plain = keras.metrics.SparseCategoricalCrossentropy(name="crossentropy")
-    model.compile(optimizer=optimizer, loss=smoothed_crossentropy(recipe.label_smoothing),
-                  metrics=["accuracy", plain])
+    loss: Any = "sparse_categorical_crossentropy"
+    metrics: list[Any] = ["accuracy"]
+    if recipe.label_smoothing is not None:
+        loss = smoothed_crossentropy(recipe.label_smoothing)
+        # The smoothed loss is larger by design; the plain cross-entropy is what compares runs.
+        metrics.append(keras.metrics.SparseCategoricalCrossentropy(name="crossentropy"))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, **ema), loss=loss, metrics=metrics)
     return model
 
 
@@ -247,13 +247,7 @@ def history_record(
 ) -> dict[str, list[float]]:
     """What `save_trained` stores about a run (chapter 5): one list per metric, ``"seconds"``
     (a one-element list: the whole fit) and ``"epoch_seconds"`` (one entry per epoch)."""
-    epochs = {len(values) for values in history.values()}
-    if len(epochs) > 1:
-        counts = ", ".join(f"{key} {len(values)}" for key, values in history.items())
-        raise ValueError(f"every metric of history should have one value per epoch; got {counts}.")
-    if epochs != {len(epoch_seconds)}:
-        raise ValueError(f"epoch_seconds should have one time per epoch, {epochs.pop()} like the metrics; "
-                         f"got {len(epoch_seconds)}.")
+    _v.one_per_epoch(history, epoch_seconds)
     return {**history, "seconds": [seconds], "epoch_seconds": epoch_seconds}
 
 
