@@ -173,7 +173,7 @@ UCI_DIGITS_COUNT = 1797
 
 @accepts(path=Maybe(Place("the file name of uci_digits.npz")))
 def load_uci_digits(path: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The 1,797 handwritten digits of UCI's "Optical Recognition of Handwritten Digits" set (chapter 9).
+    """The 1,797 handwritten digits of UCI's "Optical Recognition of Handwritten Digits" (chapter 9).
 
     Returns uint8 ``(images, labels)``, (1797, 8, 8) and (1797,): each pixel counts the ink
     (0-16) of a 4x4 block of a 32x32 scan. Licence CC BY 4.0, cite `UCI_DIGITS_CITATION`;
