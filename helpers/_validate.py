@@ -1207,3 +1207,224 @@ class Titles(_Spec):
 
     def __init__(self) -> None:
         super().__init__(_titles)
+
+# --- Training, digits and inspection, round two ---
+
+
+def _builder(value: Any, name: str, module: Any) -> str:
+    if not isinstance(value, str) or not callable(getattr(module, value, None)):
+        raise ValueError(f"{name} should name a function in {module.__name__}, e.g. 'build_seed_cnn'; got {value!r}.")
+    return value
+
+
+class Builder(_Spec):
+    """The name of a function in `module` (helpers.models) that builds a network."""
+
+    def __init__(self, module: Any) -> None:
+        super().__init__(_builder, module=module)
+
+
+def _keywords(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise TypeError(f"{name} should be a dict of keyword arguments; got {describe(value)}.")
+    return value
+
+
+class Keywords(_Spec):
+    """A dict of keyword arguments (for a builder)."""
+
+    def __init__(self) -> None:
+        super().__init__(_keywords)
+
+
+def _fitting_images(value: Any, name: str) -> np.ndarray:
+    array = images(value, name, scaled=True, nonempty=True)
+    if array.dtype != np.float32:
+        raise ValueError(f"{name} should be float32 (see chapter 3); got {array.dtype}.")
+    return array
+
+
+class FittingImages(_Spec):
+    """At least one digit of float32 pixels in [0, 1], as a tf.data pipeline takes them."""
+
+    def __init__(self) -> None:
+        super().__init__(_fitting_images)
+
+
+def _uci_digit(value: Any, name: str) -> np.ndarray:
+    image = as_array(value, name)
+    if image.shape != (8, 8):
+        raise ValueError(f"{name} should be one 8x8 UCI digit, shape (8, 8); got shape {image.shape}"
+                         + (" (a batch? take image[i])." if image.ndim == 3 else "."))
+    if image.dtype == np.bool_ or not np.issubdtype(image.dtype, np.number):
+        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got dtype {image.dtype}.")
+    finite(image, name)
+    if image.min() < 0 or image.max() > 16:
+        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got values from {image.min():g} to {image.max():g}.")
+    return image.astype(np.float32)
+
+
+class UciDigit(_Spec):
+    """One 8x8 UCI digit of ink counts 0-16, given as float32."""
+
+    def __init__(self) -> None:
+        super().__init__(_uci_digit)
+
+
+def _mnist_digit(value: Any, name: str) -> np.ndarray:
+    digit = as_array(value, name)
+    if digit.shape != (28, 28):
+        raise ValueError(f"{name} should be one MNIST digit of shape (28, 28); got shape {digit.shape}.")
+    return digit
+
+
+class MnistDigit(_Spec):
+    """One MNIST digit of shape (28, 28); its pixels are checked where they are read."""
+
+    def __init__(self) -> None:
+        super().__init__(_mnist_digit)
+
+
+def scoring_model(value: Any, name: str = "model") -> Any:
+    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
+
+    A model ending in a separate Softmax or Activation layer is refused: its scores before
+    the softmax are not the output of one layer to stop before."""
+    import keras  # here, not at the top: the checks load without Keras
+
+    value = digit_model(value, name)
+    last = value.layers[-1] if value.layers else None
+    if not isinstance(value, keras.Sequential) or not isinstance(last, keras.layers.Dense):
+        kind = type(last).__name__ if last is not None else "no layer"
+        hint = (" (build it with Dense(10, activation='softmax') as its last layer instead of a separate "
+                "softmax layer)" if kind in ("Softmax", "Activation") else "")
+        raise ValueError(f"{name} should be a keras.Sequential model ending in a Dense layer, like the book's "
+                         f"networks; got one that ends in {kind}{hint}.")
+    if last.units != 10:
+        raise ValueError(f"{name} should end in a Dense layer of 10 units, one per digit; got {last.units}.")
+    return value
+
+
+class ScoringModel(_Spec):
+    """A Sequential digit model ending in Dense(10), whose class scores can be read."""
+
+    def __init__(self) -> None:
+        super().__init__(scoring_model)
+
+
+def _scaled_batch(value: Any, name: str) -> np.ndarray:
+    array = images(value, name)
+    pixels(array, name)  # negative values get the sentence on standardised ones
+    images(array, name, scaled=True)
+    nonempty(array, name)
+    return array.astype(np.float32).reshape(-1, 28, 28, 1)
+
+
+class ScaledBatch(_Spec):
+    """At least one digit of floats in [0, 1], given as float32 (n, 28, 28, 1)."""
+
+    def __init__(self) -> None:
+        super().__init__(_scaled_batch)
+
+
+def _cell_map(value: Any, name: str) -> np.ndarray:
+    cells = as_array(value, name)
+    if cells.ndim != 2 or 0 in cells.shape:
+        raise ValueError(f"{name} should be a 2-D map of a layer's cells; got shape {cells.shape}.")
+    finite(cells, name)
+    return cells.astype(np.float32)
+
+
+class CellMap(_Spec):
+    """A non-empty 2-D map of finite numbers (a layer's cells), given as float32."""
+
+    def __init__(self) -> None:
+        super().__init__(_cell_map)
+
+
+def _layer_cells(value: Any, name: str) -> dict[str, tuple[int, int]]:
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} should be a dict {{layer name: (row, col)}}; got {describe(value)}.")
+    return {layer: pair(cell, f"the cell of {layer!r}", minimum=None) for layer, cell in value.items()}
+
+
+class LayerCells(_Spec):
+    """A dict {layer name: (row, col)} of cells, each a pair of whole numbers."""
+
+    def __init__(self) -> None:
+        super().__init__(_layer_cells)
+
+
+def _position(value: Any, name: str) -> int:
+    value = whole(value, name, minimum=None)
+    if value < 0:
+        raise ValueError(f"{name} should be a position, 0 or more; got {value}.")
+    return value
+
+
+class Position(_Spec):
+    """A position in a map or a list: a whole number, 0 or more."""
+
+    def __init__(self) -> None:
+        super().__init__(_position)
+
+
+#: What `keras.datasets.mnist.load_data()` returns, array by array.
+MNIST_SHAPES = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
+
+
+def mnist_arrays(arrays: dict[str, np.ndarray], source: str = "MNIST") -> None:
+    """Raise unless `arrays` are the four MNIST arrays: keys, shapes, dtype uint8, labels 0-9."""
+    if not isinstance(arrays, dict):
+        raise TypeError(f"{source} should give a dict of the four MNIST arrays; got {describe(arrays)}.")
+    missing = sorted(set(MNIST_SHAPES) - set(arrays))
+    if missing:
+        raise ValueError(f"{source} should hold the arrays {sorted(MNIST_SHAPES)}; it lacks the arrays {missing}.")
+    for key, shape in MNIST_SHAPES.items():
+        array = arrays[key]
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"{source}: {key} should be a NumPy array; got {describe(array)}.")
+        if array.shape != shape:
+            raise ValueError(f"{source}: {key} should have shape {shape}; got {array.shape}.")
+        if array.dtype != np.uint8:
+            raise ValueError(f"{source}: {key} should have dtype uint8; got {array.dtype}.")
+    for key in ("y_train", "y_test"):
+        if arrays[key].max() > 9:
+            raise ValueError(f"{source}: {key} should hold labels 0-9; got the label {int(arrays[key].max())}.")
+
+
+def uci_arrays(arrays: dict[str, np.ndarray], file: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The UCI digits' (images, labels) read from `file`, checked: uint8 (n, 8, 8) counts 0-16."""
+    images, labels_ = arrays["images"], arrays["labels"]
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8):
+        raise ValueError(f"{file}: images should be uint8 of shape (n, 8, 8); got {images.dtype} {images.shape}.")
+    if labels_.shape != (len(images),):
+        raise ValueError(f"{file}: labels should have shape ({len(images)},); got {labels_.shape}.")
+    if images.size and images.max() > 16:
+        raise ValueError(f"{file}: pixels should count ink in 4x4 blocks, 0-16; got up to {images.max()}.")
+    return images, labels(labels_, f"{file}: labels").astype(np.uint8)
+
+
+def _count(value: Any, name: str, what: str) -> int:
+    value = whole(value, name, minimum=None)
+    if value < 1:
+        raise ValueError(f"{name} should be a positive number of {what}; got {value}.")
+    return value
+
+
+class Count(_Spec):
+    """A whole number of `what` ("pairs", "mistakes"), at least 1."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(_count, what=what)
+
+
+def one_per_epoch(history: dict[str, list[float]], epoch_seconds: list[float]) -> None:
+    """Raise ValueError unless every metric of `history` and `epoch_seconds` have one value per epoch."""
+    epochs = {len(values) for values in history.values()}
+    if len(epochs) > 1:
+        counts = ", ".join(f"{key} {len(values)}" for key, values in history.items())
+        raise ValueError(f"every metric of history should have one value per epoch; got {counts}.")
+    if epochs != {len(epoch_seconds)}:
+        raise ValueError(f"epoch_seconds should have one time per epoch, {epochs.pop()} like the metrics; "
+                         f"got {len(epoch_seconds)}.")

@@ -24,12 +24,7 @@ from helpers._validate import Array, Maybe, Place, Whole, accepts
 MNIST_ENV_VAR = "MNIST_NPZ"
 
 #: What `keras.datasets.mnist.load_data()` returns, array by array.
-EXPECTED_SHAPES = {
-    "x_train": (60000, 28, 28),
-    "y_train": (60000,),
-    "x_test": (10000, 28, 28),
-    "y_test": (10000,),
-}
+EXPECTED_SHAPES = _v.MNIST_SHAPES
 
 HOW_TO_GET_MNIST = (
     "MNIST could not be loaded. Keras could not download it (no network?) and no local "
@@ -62,37 +57,14 @@ def _keras_load() -> tuple[Split, Split]:
     return keras.datasets.mnist.load_data()
 
 
-def validate_mnist(arrays: dict[str, np.ndarray], source: str = "MNIST") -> None:
-    """Check four MNIST arrays: keys, shapes, dtype uint8, labels 0-9. Raise ValueError if not.
-
-    Introduced in chapter 2.
-    """
-    if not isinstance(arrays, dict):
-        raise TypeError(f"{source} should give a dict of the four MNIST arrays; got {_v.describe(arrays)}.")
-    missing = sorted(set(EXPECTED_SHAPES) - set(arrays))
-    if missing:
-        raise ValueError(f"{source} should hold the arrays {sorted(EXPECTED_SHAPES)}; it lacks the arrays {missing}.")
-    for key, shape in EXPECTED_SHAPES.items():
-        array = arrays[key]
-        if not isinstance(array, np.ndarray):
-            raise TypeError(f"{source}: {key} should be a NumPy array; got {_v.describe(array)}.")
-        if array.shape != shape:
-            raise ValueError(f"{source}: {key} should have shape {shape}; got {array.shape}.")
-        if array.dtype != np.uint8:
-            raise ValueError(f"{source}: {key} should have dtype uint8; got {array.dtype}.")
-    for key in ("y_train", "y_test"):
-        if arrays[key].max() > 9:
-            raise ValueError(f"{source}: {key} should hold labels 0-9; got the label {int(arrays[key].max())}.")
+#: Check four MNIST arrays: keys, shapes, dtype uint8, labels 0-9 (chapter 2).
+validate_mnist = _v.mnist_arrays
 
 
 @accepts(path=Place("the file name of mnist.npz"))
 def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
-    """Read MNIST from a local `.npz` file laid out like Keras's `mnist.npz`.
-
-    Returns ``(x_train, y_train), (x_test, y_test)``: uint8 arrays of shapes
-    (60000, 28, 28), (60000,), (10000, 28, 28), (10000,). Raises ValueError for a file
-    that is missing, corrupt or holds anything else. Introduced in chapter 2.
-    """
+    """Read MNIST from a local `.npz` file laid out like Keras's `mnist.npz` (chapter 2): the
+    same ``(x_train, y_train), (x_test, y_test)``; a missing or damaged file is a ValueError."""
     if not path.is_file():
         raise ValueError(f"path should name a copy of mnist.npz, as {MNIST_ENV_VAR} does; {path} is not a file. "
                          f"{HOW_TO_GET_MNIST}")
@@ -102,12 +74,8 @@ def load_mnist_npz(path: str | os.PathLike) -> tuple[Split, Split]:
 
 
 def load_mnist() -> tuple[Split, Split]:
-    """Load MNIST as `keras.datasets.mnist.load_data()` does, with an offline fallback.
-
-    Keras is asked first. If its download fails for lack of a network, the file named by
-    the environment variable ``MNIST_NPZ`` is read instead. With neither, raises
-    `MnistUnavailableError` saying how to provide the data. Introduced in chapter 2.
-    """
+    """Load MNIST as `keras.datasets.mnist.load_data()` does (chapter 2); if its download fails
+    for lack of a network, read the file ``MNIST_NPZ`` names, else say how to get the data."""
     chatter = io.StringIO()  # Keras announces its download; keep that only if it worked
     try:
         with contextlib.redirect_stdout(chatter):
@@ -176,11 +144,8 @@ def split_validation(x: np.ndarray, y: np.ndarray, n_val: int = 5000, seed: int 
 
 @accepts(n_val=Whole(minimum=1, maximum=59999), seed=Whole(minimum=0))  # checked before the slow load
 def load_prepared(n_val: int = 5000, seed: int = 0) -> dict[str, np.ndarray]:
-    """MNIST ready for a model: float32 (n, 28, 28, 1) images in [0, 1] and int labels.
-
-    Keys: ``x_fit, y_fit`` (training minus validation), ``x_val, y_val``, ``x_test, y_test``.
-    The preparation chapter 3 teaches, in one call for later chapters.
-    """
+    """MNIST prepared as chapter 3 teaches, in one call for later chapters: float32 (n, 28, 28, 1)
+    images in [0, 1] and int labels under ``x_fit, y_fit, x_val, y_val, x_test, y_test``."""
     (x_train, y_train), (x_test, y_test) = load_mnist()
     (x_fit, y_fit), (x_val, y_val) = split_validation(
         prepare_images(x_train), y_train.astype(np.int64), n_val=n_val, seed=seed
@@ -208,25 +173,14 @@ UCI_DIGITS_COUNT = 1797
 
 @accepts(path=Maybe(Place("the file name of uci_digits.npz")))
 def load_uci_digits(path: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The 1,797 handwritten digits of UCI's "Optical Recognition of Handwritten Digits" set.
+    """The 1,797 handwritten digits of UCI's "Optical Recognition of Handwritten Digits" (chapter 9).
 
-    Returns ``(images, labels)``: uint8 arrays of shapes (1797, 8, 8) and (1797,). Each pixel
-    counts the inked pixels (0-16) of a 4x4 block of a 32x32 black-and-white scan, so high
-    values are ink, as in MNIST. The digits were written on forms by people (not MNIST's
-    writers); licence CC BY 4.0, cite `UCI_DIGITS_CITATION`. The book ships them as package
-    data (`UCI_DIGITS_FILE`, the copy scikit-learn bundles); `path` reads another copy laid
-    out the same way. A missing or damaged file is a ValueError. Introduced in chapter 9.
+    Returns uint8 ``(images, labels)``, (1797, 8, 8) and (1797,): each pixel counts the ink
+    (0-16) of a 4x4 block of a 32x32 scan. Licence CC BY 4.0, cite `UCI_DIGITS_CITATION`;
+    `path` reads another copy laid out like the shipped `UCI_DIGITS_FILE`.
     """
     file = UCI_DIGITS_FILE if path is None else path
     if path is None and not file.is_file():
         raise ValueError(f"the book's copy of the UCI digits is missing ({file}); reinstall the helpers "
                          "package (pip install cnn-mnist-helpers) or remake it with tools/extract_uci_digits.py.")
-    arrays = _v.load_npz(file, ("images", "labels"), "UCI digits .npz file")
-    images, labels = arrays["images"], arrays["labels"]
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8):
-        raise ValueError(f"{file}: images should be uint8 of shape (n, 8, 8); got {images.dtype} {images.shape}.")
-    if labels.shape != (len(images),):
-        raise ValueError(f"{file}: labels should have shape ({len(images)},); got {labels.shape}.")
-    if images.size and images.max() > 16:
-        raise ValueError(f"{file}: pixels should count ink in 4x4 blocks, 0-16; got up to {images.max()}.")
-    return images, check_labels(labels, f"{file}: labels").astype(np.uint8)
+    return _v.uci_arrays(_v.load_npz(file, ("images", "labels"), "UCI digits .npz file"), file)

@@ -1,11 +1,9 @@
 """From a picture of a digit to an MNIST-style input (chapter 9).
 
 MNIST's digits were made like this (LeCun et al.): the scanned ink was scaled to fit a
-20x20 box, keeping its aspect ratio, and the box was placed in a 28x28 field so that the
-ink's centre of mass sits at the centre. The network only ever saw digits made that way:
-ink high on a background of 0 (white on black when 0 is drawn black), about 20 pixels
-tall, centred by mass. A photo of a digit on paper is none of those things, so before the
-model sees it we repeat MNIST's steps:
+20x20 box, keeping its aspect ratio, and placed in a 28x28 field with the ink's centre of
+mass at the centre, ink high on a background of 0. A photo of a digit on paper is none of
+those things, so before the model sees it we repeat MNIST's steps:
 
 1. `load_grayscale`: read a file or an array; colour becomes grey; values become [0, 1].
 2. `ink_on_black`: invert if the background is light; paper becomes 0 and the ink 1.
@@ -13,13 +11,9 @@ model sees it we repeat MNIST's steps:
 4. `fit_in_box`: scale the ink into a 20x20 box, keeping its aspect ratio.
 5. `center_by_mass`: place it in 28x28 with its centre of mass at (14, 14).
 
-`preprocess_digit` runs all five. Bad input (an empty or blank image, a file that is not an
-image, an image too small or too large to be a digit, a wrong dtype or shape, NaN) raises a
-ValueError saying what was expected and what came, before TensorFlow ever sees it; an argument
-of the wrong kind (a fractional size, a string where a file name is expected) a TypeError.
-
-The sample digits the book ships are read by `sample_digit_paths` (and drawn, where they are
-missing, by the package's build machinery, `helpers._machinery.samples`).
+`preprocess_digit` runs all five. Bad input (a blank image, a file that is not an image, a
+wrong size, dtype or shape, NaN) raises a sentence saying what was expected, before
+TensorFlow ever sees it. Reading files and arrays is `helpers._machinery.pictures`'s job.
 """
 
 from __future__ import annotations
@@ -30,173 +24,38 @@ from typing import Any
 
 import numpy as np
 
-from helpers import _validate as _v
+# The limits and weights chapter 9 states are read from here: MIN_SIDE, MAX_PIXELS, _LUMA.
+from helpers._machinery.pictures import (  # noqa: F401
+    IMAGE_SUFFIXES,
+    MAX_PIXELS,
+    MIN_SIDE,
+    WORK_SIDE,
+    gray_picture,
+)
+from helpers._machinery.pictures import LUMA as _LUMA  # noqa: F401
 from helpers._machinery.samples import make_sample_digits
-from helpers._validate import Flag, GrayImage, InkImage, PathName, Point, Whole, accepts
+from helpers._validate import Flag, GrayImage, InkImage, MnistDigit, PathName, Point, UciDigit, Whole, accepts
 
 #: Side of an MNIST image and of the box its ink is scaled into.
 MNIST_SIZE = 28
 MNIST_BOX = 20
 #: Where MNIST puts the ink's centre of mass (row, column), measured on its test set.
 MNIST_CENTER = (14.0, 14.0)
-#: Smallest image side accepted: fewer pixels cannot hold a readable digit.
-MIN_SIDE = 8
-#: Largest image accepted (pixels): 40 megapixels, a large phone photo.
-MAX_PIXELS = 40_000_000
-#: Longer side that larger images are first shrunk to (the result is 28x28 anyway).
-WORK_SIDE = 1024
-#: File types read (anything Pillow decodes with one of these suffixes).
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 #: Ink must differ from the background by at least this much (on a 0-1 scale).
 MIN_CONTRAST = 0.15
 #: After stretching, pixels below this fraction of the ink's strength count as paper.
 INK_THRESHOLD = 0.25
 
-# Luma weights of ITU-R BT.601, the ones Pillow's convert("L") uses.
-_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-
-
-# --- Step 1: any picture to a grey 2-D array in [0, 1] --------------------------------------
-
-
-def _check_side(height: int, width: int, source: str) -> None:
-    if min(height, width) < MIN_SIDE:
-        raise ValueError(
-            f"{source} is {height}x{width} pixels: too small to hold a readable digit; "
-            f"expected at least {MIN_SIDE}x{MIN_SIDE}."
-        )
-    if height * width > MAX_PIXELS:
-        raise ValueError(
-            f"{source} is {height}x{width} pixels ({height * width / 1e6:.0f} megapixels): "
-            f"too large; expected at most {MAX_PIXELS / 1e6:.0f} megapixels. Shrink or crop it first."
-        )
-
-
-def _gray_from_array(array: np.ndarray) -> np.ndarray:
-    """Check an image array and return it as float32 (H, W) in [0, 1]."""
-    if array.size == 0:
-        raise ValueError(f"the image is empty: got an array of shape {array.shape}.")
-    if not (array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (1, 3, 4))):
-        hint = ""
-        if array.ndim in (3, 4) and array.shape[0] in (1, 3, 4):
-            hint = " Channels go last, (H, W, 3); for a batch of one, take image[0]."
-        raise ValueError(
-            "the image should be one image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); "
-            f"got shape {array.shape}.{hint}"
-        )
-    _check_side(array.shape[0], array.shape[1], source="the image")
-    if array.dtype == np.bool_:
-        array = array.astype(np.float32)
-    elif np.issubdtype(array.dtype, np.integer):
-        low, high = int(array.min()), int(array.max())
-        if array.dtype == np.uint16 and high > 255:  # a 16-bit image
-            array = array.astype(np.float32) / 65535.0
-        elif low < 0 or high > 255:
-            raise ValueError(f"integer pixels should be 0-255 (uint8); got values from {low} to {high}.")
-        else:
-            array = array.astype(np.float32) / 255.0
-    elif np.issubdtype(array.dtype, np.floating):
-        _v.finite(array, "the image")
-        array = array.astype(np.float32)
-        low, high = float(array.min()), float(array.max())
-        if low < 0 or high > 1:
-            hint = " Divide 0-255 pixels by 255 first, or pass them as uint8." if high <= 255 else ""
-            raise ValueError(f"float pixels should be in [0, 1]; got values from {low:g} to {high:g}.{hint}")
-    else:
-        raise ValueError(f"an image should hold numbers (uint8 or float); got dtype {array.dtype}.")
-    if array.ndim == 3 and array.shape[2] == 4:  # RGBA: lay it on white paper first
-        alpha = array[:, :, 3:4]
-        array = array[:, :, :3] * alpha + (1.0 - alpha)
-    if array.ndim == 3 and array.shape[2] == 3:
-        array = array @ _LUMA
-    elif array.ndim == 3:
-        array = array[:, :, 0]
-    return np.clip(array, 0.0, 1.0).astype(np.float32)
-
-
-def _open_image_file(path: Path) -> Any:
-    """Open `path` with Pillow after checking it exists, has an image suffix and a sane size."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if not path.exists():
-        raise ValueError(f"no file at {path}; expected the path of a PNG or JPEG image.")
-    if not path.is_file():
-        raise ValueError(f"{path} is a folder; expected the path of a PNG or JPEG image.")
-    if path.suffix.lower() not in IMAGE_SUFFIXES:
-        raise ValueError(
-            f"{path.name} is not an image file: expected one of {', '.join(IMAGE_SUFFIXES)}; "
-            f"got {path.suffix or 'no suffix'!r}."
-        )
-    try:
-        image = Image.open(path)
-        _check_side(image.height, image.width, source=path.name)  # before decoding any pixels
-        image.load()
-    except UnidentifiedImageError as error:
-        raise ValueError(
-            f"{path.name} could not be read as an image: its contents are not a picture format "
-            "Pillow knows; expected a PNG or JPEG file."
-        ) from error
-    except (OSError, SyntaxError, Image.DecompressionBombError) as error:
-        raise ValueError(
-            f"{path.name} could not be read as an image ({error}); expected a complete PNG or JPEG file."
-        ) from error
-    return ImageOps.exif_transpose(image)  # phone photos store their rotation in EXIF
-
-
-def _gray_from_pil(image: Any) -> np.ndarray:
-    """A Pillow image as float32 (H, W) in [0, 1]; transparent pixels become white paper."""
-    from PIL import Image
-
-    if image.mode.startswith("I;16"):  # 16-bit grey
-        return _gray_from_array(np.asarray(image, dtype=np.float32) / 65535.0)
-    if image.mode == "I":  # 32-bit integers: 0-255 or 16-bit values
-        values = np.asarray(image, dtype=np.float32)
-        return _gray_from_array(np.clip(values / (255.0 if values.max() <= 255 else 65535.0), 0.0, 1.0))
-    if image.mode == "F":  # floats: must already be in [0, 1]
-        return _gray_from_array(np.asarray(image, dtype=np.float32))
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(paper, rgba)
-    return _gray_from_array(np.asarray(image.convert("L")))
-
-
-def _shrink(gray: np.ndarray, longest: int = WORK_SIDE) -> np.ndarray:
-    """Shrink so the longer side is at most `longest`, keeping the aspect ratio."""
-    from PIL import Image
-
-    height, width = gray.shape
-    if max(height, width) <= longest:
-        return gray
-    scale = longest / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.BOX), dtype=np.float32)
-
 
 def load_grayscale(image: str | os.PathLike | np.ndarray | Any) -> np.ndarray:
     """Step 1 (chapter 9): a picture of a digit as a grey float32 array (H, W) in [0, 1], 0 black.
 
-    `image` is a file path (PNG, JPEG, ...; read with Pillow, EXIF rotation applied), a
-    NumPy array ((H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 0-255, float 0-1 or
-    bool) or a Pillow image. Colour becomes grey with the BT.601 weights
-    0.299 R + 0.587 G + 0.114 B; transparent pixels become white paper. Images whose longer
-    side exceeds 1024 pixels are shrunk to 1024 first (the result is 28x28 anyway).
-    Raises ValueError for anything else: a missing or non-image file, an empty array, a
-    side under 8 pixels, more than 40 megapixels, NaN, or values out of range.
+    `image` is a file path (PNG, JPEG, ...; EXIF rotation applied), a NumPy array ((H, W)
+    grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 0-255, float 0-1 or bool) or a Pillow
+    image. Colour becomes grey as 0.299 R + 0.587 G + 0.114 B; transparent pixels become
+    white paper; a longer side over 1024 pixels is shrunk to 1024 (the result is 28x28 anyway).
     """
-    if isinstance(image, (str, os.PathLike)):
-        gray = _gray_from_pil(_open_image_file(Path(image)))
-    elif isinstance(image, np.ndarray):
-        gray = _gray_from_array(image)
-    elif type(image).__module__.startswith("PIL."):
-        _check_side(image.height, image.width, source="the image")
-        gray = _gray_from_pil(image)
-    else:
-        raise ValueError(
-            "image should be a file path, a NumPy array or a Pillow image of a digit; "
-            f"got {type(image).__name__}."
-        )
-    return _shrink(gray)
+    return gray_picture(image)
 
 
 # --- Steps 2-5: MNIST's own preprocessing ---------------------------------------------------
@@ -384,29 +243,7 @@ UCI_SIDE = UCI_SCAN // UCI_BLOCK  # 8
 UCI_MAX = UCI_BLOCK * UCI_BLOCK  # 16: a block full of ink
 
 
-def _uci_digit(value: Any, name: str) -> np.ndarray:
-    """A spec: `value` as float32 if it is one 8x8 UCI digit of ink counts 0-16."""
-    image = _v.as_array(value, name)
-    if image.shape != (UCI_SIDE, UCI_SIDE):
-        raise ValueError(f"{name} should be one 8x8 UCI digit, shape (8, 8); got shape {image.shape}"
-                         + (" (a batch? take image[i])." if image.ndim == 3 else "."))
-    if image.dtype == np.bool_ or not np.issubdtype(image.dtype, np.number):
-        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got dtype {image.dtype}.")
-    _v.finite(image, name)
-    if image.min() < 0 or image.max() > UCI_MAX:
-        raise ValueError(f"an 8x8 UCI digit holds ink counts 0-16; got values from {image.min():g} to {image.max():g}.")
-    return image.astype(np.float32)
-
-
-def _mnist_digit(value: Any, name: str) -> np.ndarray:
-    """A spec: `value` if it is one MNIST digit, shape (28, 28); its pixels are checked later."""
-    digit = _v.as_array(value, name)
-    if digit.shape != (MNIST_SIZE, MNIST_SIZE):
-        raise ValueError(f"{name} should be one MNIST digit of shape (28, 28); got shape {digit.shape}.")
-    return digit
-
-
-@accepts(image=_uci_digit)
+@accepts(image=UciDigit())
 def upscale_8x8(image: np.ndarray) -> np.ndarray:
     """An 8x8 UCI digit (ink counts 0-16) as a 32x32 grey picture in [0, 1], ink white (chapter 9).
 
@@ -422,7 +259,7 @@ def upscale_8x8(image: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(big, dtype=np.float32), 0.0, 1.0)
 
 
-@accepts(digit=_mnist_digit)
+@accepts(digit=MnistDigit())
 def reduce_to_8x8(digit: np.ndarray) -> np.ndarray:
     """An MNIST digit made the way UCI made its 8x8 digits (chapter 9).
 

@@ -1,8 +1,7 @@
 """Judging a classifier: confusion matrix, per-class scores and its mistakes (chapter 6).
 
-Everything here is plain NumPy on arrays of labels and probabilities, so it works for any
-model. Each function checks its input and raises ValueError (or TypeError, for a wrong kind of
-argument) saying what it expected; NaN and infinity are named with their index.
+Plain NumPy on arrays of labels and probabilities, so it works for any model; a wrong input
+gets a sentence saying what was expected.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from helpers import _validate as _v
-from helpers._validate import ConfusionMatrix, Fraction, Labels, Mask, Probabilities, Whole, accepts
+from helpers._validate import ConfusionMatrix, Count, Fraction, Labels, Mask, Probabilities, accepts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,11 +33,9 @@ def predicted_classes(probabilities: np.ndarray) -> np.ndarray:
 
 @accepts(y_true=Labels(nonempty=True), y_pred=Labels())
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    """The 10x10 confusion matrix: entry [i, j] counts images of digit i predicted as j.
+    """The 10x10 confusion matrix: entry [i, j] counts images of digit i predicted as j (chapter 6).
 
-    `y_true` and `y_pred` are 1-D arrays of digits 0-9 of equal length. Rows are true
-    classes, columns predictions; the matrix sums to the number of images and its diagonal
-    holds the correct predictions. Introduced in chapter 6.
+    Rows are true classes, columns predictions; the diagonal holds the correct predictions.
     """
     _v.equal_length(y_true, y_pred, "y_true and y_pred")
     flat = np.bincount(y_true * N_CLASSES + y_pred, minlength=N_CLASSES * N_CLASSES)
@@ -47,10 +44,8 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
 
 @accepts(cm=ConfusionMatrix())
 def normalize_rows(cm: np.ndarray) -> np.ndarray:
-    """Divide each row by its total: entry [i, j] becomes the share of digit i predicted as j.
-
-    A row with no images stays all zeros. Introduced in chapter 6.
-    """
+    """Divide each row by its total: entry [i, j] becomes the share of digit i predicted as j
+    (chapter 6); a row with no images stays all zeros."""
     totals = cm.sum(axis=1, keepdims=True)
     return np.divide(cm, totals, out=np.zeros(cm.shape), where=totals > 0)
 
@@ -61,8 +56,7 @@ def per_class_scores(cm: np.ndarray) -> dict[str, np.ndarray]:
 
     precision[k]: of the images predicted k, the share that are k (column k).
     recall[k]: of the images that are k, the share predicted k (row k).
-    f1[k]: their harmonic mean. support[k]: how many images are k. A score whose
-    denominator is 0 is reported as 0. Returns arrays of shape (10,).
+    f1[k]: their harmonic mean. support[k]: how many images are k. A score of 0 / 0 is 0.
     """
     correct = np.diag(cm).astype(float)
     predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
@@ -83,15 +77,10 @@ def scores_table(cm: np.ndarray) -> pd.DataFrame:
     return table
 
 
-@accepts(cm=ConfusionMatrix(), k=Whole(minimum=None))
+@accepts(cm=ConfusionMatrix(), k=Count("pairs"))
 def most_confused_pairs(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
-    """The `k` largest off-diagonal entries as (true digit, predicted digit, count).
-
-    Sorted by count, largest first (ties by true, then predicted digit); pairs with a
-    count of 0 are left out. Introduced in chapter 6.
-    """
-    if k < 1:
-        raise ValueError(f"k should be a positive number of pairs; got {k}.")
+    """The `k` largest off-diagonal entries as (true digit, predicted digit, count), largest
+    first, ties by true then predicted digit; pairs never confused are left out (chapter 6)."""
     pairs = [
         (int(i), int(j), int(cm[i, j]))
         for i in range(N_CLASSES)
@@ -108,16 +97,11 @@ def misclassified_indices(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     return np.flatnonzero(y_true != y_pred)
 
 
-@accepts(y_true=Labels(nonempty=True), probabilities=Probabilities(), k=Whole(minimum=None))
+@accepts(y_true=Labels(nonempty=True), probabilities=Probabilities(), k=Count("mistakes"))
 def most_confident_mistakes(y_true: np.ndarray, probabilities: np.ndarray, k: int = 8) -> np.ndarray:
-    """Indices of the `k` wrong predictions the model was surest of, surest first.
-
-    `probabilities` is the (n, 10) output of `model.predict`; the confidence of a prediction
-    is the probability of its predicted class. Introduced in chapter 6.
-    """
+    """Indices of the `k` wrong predictions the model was surest of (the highest probability of
+    the predicted class), surest first (chapter 6)."""
     _v.equal_length(y_true, probabilities, "y_true and probabilities")
-    if k < 1:
-        raise ValueError(f"k should be a positive number of mistakes; got {k}.")
     wrong = misclassified_indices(y_true, np.argmax(probabilities, axis=1))
     confidence = probabilities[wrong].max(axis=1)
     order = np.argsort(-confidence, kind="stable")
@@ -129,8 +113,7 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
     """Wilson score interval for an accuracy of `n_correct` out of `n` (chapters 6 and 7).
 
     Returns (low, high) as fractions in [0, 1]: the range of true accuracies that the
-    observed count supports at confidence `level` (0.95: about 1.96 standard errors). On
-    10,000 test images at 99 % it is about ±0.2 percentage points wide.
+    observed count supports at confidence `level` (0.95: about 1.96 standard errors).
     """
     from statistics import NormalDist
 
@@ -153,12 +136,10 @@ def accuracy_interval(n_correct: int, n: int, level: float = 0.95) -> tuple[floa
 def mcnemar_exact(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float | int]:
     """McNemar's exact test of two models on the same images (chapter 7).
 
-    `correct_a` and `correct_b` are boolean arrays of shape (n,): whether model A and model B
-    got each image right. Only the images where they disagree carry evidence: `a_only` (A right,
-    B wrong) and `b_only` (B right, A wrong). If the models were equally good, each such image
-    would be a fair coin, so the two-sided p-value is the chance of a split at least this
-    uneven in `a_only + b_only` tosses (exact binomial, `math.comb`). Returns a dict with
-    `a_only`, `b_only` and `p_value` (in [0, 1]; 1.0 when they never disagree).
+    `correct_a` and `correct_b` say whether model A and model B got each image right. Only
+    the images where they disagree carry evidence: `a_only` (A right, B wrong) and `b_only`.
+    If the models were equally good, each would be a fair coin, so the two-sided `p_value` is
+    the chance of a split at least this uneven in `a_only + b_only` tosses (exact binomial).
     """
     from math import comb
 

@@ -1,12 +1,9 @@
 """Looking inside a trained CNN: filters, feature maps, receptive fields, saliency, Grad-CAM.
 
-Introduced in chapter 8. This module computes; `helpers.plotting` draws what it computes
-(show_filters, show_map_grid, show_heatmap, show_receptive_fields, ...). The functions take a Keras model whose input is (28, 28, 1) digits
-in [0, 1] (the book's networks) and one digit as (28, 28), (28, 28, 1) or (1, 28, 28, 1).
-TensorFlow and Keras are imported inside the functions. Every function that takes a model
-checks it first: the ``(model, history)`` tuple `train_or_load` returns, a recipe or its name,
-a model of other inputs and (for scores, saliency and Grad-CAM) a model not ending in a Dense
-layer are each refused with a sentence, as is Grad-CAM on a layer that has no map of cells.
+Introduced in chapter 8. This module computes; `helpers.plotting` draws what it computes.
+The functions take a Keras model of (28, 28, 1) digits in [0, 1] (the book's networks) and
+one digit as (28, 28), (28, 28, 1) or (1, 28, 28, 1); a model that is not one (the
+``(model, history)`` tuple, a recipe, a model of other inputs) is refused with a sentence.
 """
 
 from __future__ import annotations
@@ -17,22 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from helpers import _validate as _v
-from helpers._validate import (
-    Array,
-    Digit,
-    DigitModel,
-    Flag,
-    LayerNames,
-    Maybe,
-    Model,
-    Number,
-    OneDigit,
-    Pair,
-    Steps,
-    Text,
-    Whole,
-    accepts,
-)
+from helpers._validate import accepts
 from helpers.data import check_images
 
 if TYPE_CHECKING:
@@ -44,54 +26,16 @@ GRADIENT_BATCH = 1024
 MAX_SIDE = 4096
 
 
-# --- What the functions take (specs for @accepts) -----------------------------------------
-
-
-def _scoring_model(model: Any, name: str = "model") -> Any:
-    """A digit model whose class scores can be read: a Sequential ending in Dense(10) (softmax or not).
-
-    A model ending in a separate Softmax or Activation layer is refused: its scores before
-    the softmax are not the output of one layer this module can stop before."""
-    import keras
-
-    model = _v.digit_model(model, name)
-    last = model.layers[-1] if model.layers else None
-    if not isinstance(model, keras.Sequential) or not isinstance(last, keras.layers.Dense):
-        kind = type(last).__name__ if last is not None else "no layer"
-        raise ValueError(
-            f"{name} should be a keras.Sequential model ending in a Dense layer, like the book's networks; "
-            f"got one that ends in {kind}" + (" (build it with Dense(10, activation='softmax') as its last layer "
-                                          "instead of a separate softmax layer)" if kind in ("Softmax", "Activation")
-                                          else "") + "."
-        )
-    if last.units != 10:
-        raise ValueError(f"{name} should end in a Dense layer of 10 units, one per digit; got {last.units}.")
-    return model
-
-
-def _scaled_batch(value: Any, name: str) -> np.ndarray:
-    """At least one digit of floats in [0, 1], as float32 (n, 28, 28, 1)."""
-    check_images(value, name=name)
-    images = np.asarray(value)
-    _v.pixels(images, name)  # negative values get the sentence on standardised ones
-    check_images(images, scaled=True, name=name)
-    _v.nonempty(images, name)
-    return images.astype(np.float32).reshape(-1, 28, 28, 1)
-
-
 # --- Chapter 8 -------------------------------------------------------------------------------
 
 
-@accepts(image=OneDigit(shapes=((28, 28), (28, 28, 1), (1, 28, 28, 1)), scaled=True))
+@accepts(image=_v.OneDigit(shapes=((28, 28), (28, 28, 1), (1, 28, 28, 1)), scaled=True))
 def as_batch_of_one(image: np.ndarray) -> np.ndarray:
-    """One digit as float32 (1, 28, 28, 1), checked to be in [0, 1] (chapter 8).
-
-    Accepts (28, 28), (28, 28, 1) or (1, 28, 28, 1).
-    """
+    """One digit, (28, 28), (28, 28, 1) or (1, 28, 28, 1), as float32 (1, 28, 28, 1) in [0, 1] (chapter 8)."""
     return image.astype(np.float32).reshape(1, 28, 28, 1)
 
 
-@accepts(model=Model())
+@accepts(model=_v.Model())
 def conv_layer_names(model: keras.Model) -> list[str]:
     """Names of the model's Conv2D layers, input side first (chapter 8)."""
     import keras
@@ -102,27 +46,21 @@ def conv_layer_names(model: keras.Model) -> list[str]:
     return names
 
 
+@accepts(model=_v.Model())
 def first_layer_filters(model: keras.Model) -> np.ndarray:
-    """The first convolution's kernels as an array (filters, height, width), e.g. (25, 3, 3) (chapter 8).
-
-    Each kernel is the small grid of weights slid over the grey input (one channel), so it
-    can be drawn as a tiny image.
-    """
-    first = conv_layer_names(model)[0]
-    layer = model.get_layer(first)
+    """The first convolution's kernels as an array (filters, height, width), e.g. (25, 3, 3) (chapter 8):
+    each is the small grid of weights slid over the grey input, drawn as a tiny image."""
+    layer = model.get_layer(conv_layer_names(model)[0])
     kernel = np.asarray(layer.get_weights()[0])  # (height, width, in_channels, filters)
     if kernel.shape[2] != 1:
         raise ValueError(f"the first convolution should see one grey channel; its kernel is {kernel.shape}.")
     return np.transpose(kernel[:, :, 0, :], (2, 0, 1))
 
 
-@accepts(model=DigitModel(), layer_names=Maybe(LayerNames()))
+@accepts(model=_v.DigitModel(), layer_names=_v.Maybe(_v.LayerNames()))
 def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) -> keras.Model:
-    """A model from the same input to the outputs of `layer_names`, by default every Conv2D (chapter 8).
-
-    Built as ``keras.Model(model.input, [layer.output, ...])``: it shares the trained
-    weights, it does not copy them.
-    """
+    """A model from the same input to the outputs of `layer_names`, by default every Conv2D (chapter 8):
+    ``keras.Model(model.input, [layer.output, ...])`` shares the trained weights."""
     import keras
 
     names = layer_names if layer_names is not None else conv_layer_names(model)
@@ -134,15 +72,12 @@ def feature_model(model: keras.Model, layer_names: Sequence[str] | None = None) 
     return keras.Model(inputs, [model.get_layer(name).output for name in names])
 
 
-@accepts(model=DigitModel(), layer_names=Maybe(LayerNames()))
+@accepts(model=_v.DigitModel(), layer_names=_v.Maybe(_v.LayerNames()))
 def feature_maps(
     model: keras.Model, image: np.ndarray, layer_names: Sequence[str] | None = None
 ) -> dict[str, np.ndarray]:
-    """Each named layer's output for one digit: {name: array (height, width, channels)} (chapter 8).
-
-    Default layers: every Conv2D. For the article's network and one digit: conv2d_1
-    (26, 26, 25), conv2d_2 (11, 11, 64), conv2d_3 (3, 3, 64).
-    """
+    """Each named layer's output for one digit, {name: (height, width, channels)}, by default
+    every Conv2D's (chapter 8)."""
     names = layer_names if layer_names is not None else conv_layer_names(model)
     outputs = feature_model(model, names)(as_batch_of_one(image), training=False)
     if not isinstance(outputs, (list, tuple)):
@@ -150,7 +85,7 @@ def feature_maps(
     return {name: np.asarray(output)[0] for name, output in zip(names, outputs, strict=True)}
 
 
-@accepts(model=Model())
+@accepts(model=_v.Model())
 def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
     """(name, window, stride) of each Conv2D and pooling layer, in order (chapter 8)."""
     import keras
@@ -164,7 +99,7 @@ def layer_steps(model: keras.Model) -> list[tuple[str, int, int]]:
     return steps
 
 
-@accepts(steps=Steps())
+@accepts(steps=_v.Steps())
 def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
     """Side of the input square one output pixel sees after (window, stride) steps (chapter 8).
 
@@ -178,7 +113,7 @@ def receptive_field(steps: Sequence[tuple[int, int]]) -> int:
     return size
 
 
-@accepts(layer_name=Text())
+@accepts(layer_name=_v.Text())
 def steps_up_to(model: keras.Model, layer_name: str) -> list[tuple[int, int]]:
     """The (window, stride) steps from the input up to and including `layer_name` (chapter 8)."""
     steps = layer_steps(model)
@@ -188,24 +123,19 @@ def steps_up_to(model: keras.Model, layer_name: str) -> list[tuple[int, int]]:
     return [(window, stride) for _, window, stride in steps[: names.index(layer_name) + 1]]
 
 
-@accepts(steps=Steps(), index=Whole(minimum=None))
+@accepts(steps=_v.Steps(), index=_v.Position())
 def receptive_window(steps: Sequence[tuple[int, int]], index: int) -> tuple[int, int]:
-    """The input rows (or columns) ``first..last`` that output position `index` sees (chapter 8).
+    """The input rows (or columns) ``first..last``, both included, that position `index` sees (chapter 8).
 
-    After a chain of valid (window, stride) steps, position `index` of the last map reads the
-    input from ``index * jump`` (jump = product of the strides) over `receptive_field(steps)`
-    pixels: in the article's network, cell i of `conv2d_2` sees input rows 2i to 2i + 7, so its
-    centre is row 2i + 3.5. A field is a window that moves with the position, not a square
-    around the image's centre. Returns (first, last), both included.
+    Position `index` of the last map reads the input from ``index * jump`` (jump = product of
+    the strides) over `receptive_field(steps)` pixels: a window that moves with the position.
     """
-    if index < 0:
-        raise ValueError(f"index should be a position, 0 or more; got {index}.")
-    jump = int(np.prod([stride for _, stride in steps])) if steps else 1
+    jump = int(np.prod([stride for _, stride in steps]))
     first = index * jump
     return first, first + receptive_field(steps) - 1
 
 
-@accepts(steps=Steps(), size=Whole())
+@accepts(steps=_v.Steps(), size=_v.Whole())
 def output_size(steps: Sequence[tuple[int, int]], size: int = 28) -> int:
     """Side of the map after a chain of valid (window, stride) steps on a `size` input (chapter 4).
 
@@ -219,13 +149,11 @@ def output_size(steps: Sequence[tuple[int, int]], size: int = 28) -> int:
     return size
 
 
-@accepts(size=Whole(maximum=MAX_SIDE))
+@accepts(size=_v.Whole(maximum=MAX_SIDE))
 def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
     """The input pixels the model's output can depend on, from its architecture: bool (28, 28) (chapter 8).
 
-    The union of the windows of every position of the last convolution or pooling map: with
-    valid 3x3 convolutions and 2x2 poolings (the article's network) that is rows and columns
-    0-21, and the bottom and right 6-pixel band (300 pixels) is never read.
+    The union of the windows of every position of the last convolution or pooling map.
     """
     steps = [(window, stride) for _, window, stride in layer_steps(model)]
     if not steps:
@@ -235,15 +163,14 @@ def visible_mask(model: keras.Model, size: int = 28) -> np.ndarray:
     return visible[:, None] & visible[None, :]
 
 
-@accepts(model=_scoring_model, images=_scaled_batch, layer_name=Maybe(Text()), cell=Maybe(Pair()))
+@accepts(model=_v.ScoringModel(), images=_v.ScaledBatch(), layer_name=_v.Maybe(_v.Text()),
+         cell=_v.Maybe(_v.Pair()))
 def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None = None,
                   cell: tuple[int, int] | None = None) -> np.ndarray:
     """Where the gradient is not zero for at least one of `images`: bool (28, 28) (chapter 8).
 
-    By default the gradient of the sum of the class scores (before softmax) with respect to the
-    input pixels; with `layer_name` and `cell` = (row, col), of the sum over channels of that
-    cell of that layer's map. `images`: float32 (n, 28, 28, 1) in [0, 1]. A pixel that is
-    False here did not change any of those numbers for any of the images.
+    The gradient of the sum of the class scores (before softmax), or with `layer_name` and
+    `cell` = (row, col) of that cell of that layer's map, with respect to the input pixels.
     """
     import tensorflow as tf
 
@@ -271,13 +198,10 @@ def gradient_mask(model: keras.Model, images: np.ndarray, layer_name: str | None
     return seen
 
 
-@accepts(model=_scoring_model, training=Flag())
+@accepts(model=_v.ScoringModel(), training=_v.Flag())
 def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any:
-    """The model's class scores before softmax (logits), shape (n, 10), as a tensor (chapter 8).
-
-    Runs the layers one by one and, for a last Dense layer with a softmax, stops before the
-    softmax: gradients of these scores do not vanish when a probability is near 1.
-    """
+    """The model's class scores before softmax (logits), shape (n, 10), as a tensor (chapter 8):
+    their gradients do not vanish when a probability is near 1."""
     import keras
 
     last = model.layers[-1]
@@ -291,62 +215,55 @@ def class_scores(model: keras.Model, images: Any, training: bool = False) -> Any
     return scores + last.bias if last.use_bias else scores
 
 
-@accepts(model=_scoring_model, class_index=Maybe(Digit()))
+@accepts(model=_v.ScoringModel(), class_index=_v.Maybe(_v.Digit()))
 def saliency_map(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Sensitivity of one class score to each pixel: |d score / d pixel|, (28, 28), max 1 (chapter 8).
 
-    The magnitude of the gradient of the class score (before softmax) with respect to the
-    input pixels, computed with `tf.GradientTape` (Simonyan et al., 2014): how strongly a tiny
-    change of the pixel would move the score, either way; not whether the pixel pushed the
-    score up (see `gradient_times_input`). `class_index` defaults to the predicted class.
-    Scaled so the largest value is 1.
+    How strongly a tiny change of the pixel would move the score (before softmax), either way
+    (Simonyan et al., 2014). `class_index` defaults to the predicted class.
     """
-    import tensorflow as tf
-
-    x = tf.convert_to_tensor(as_batch_of_one(image))
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        scores = class_scores(model, x)
-        index = int(tf.argmax(scores[0])) if class_index is None else class_index
-        score = scores[0, index]
-    gradient = np.abs(tape.gradient(score, x).numpy()[0, :, :, 0])
-    top = gradient.max()
-    return (gradient / top if top > 0 else gradient).astype(np.float32)
+    gradient, _ = _score_gradient(model, image, class_index)
+    return _scaled(np.abs(gradient))
 
 
-@accepts(model=_scoring_model, class_index=Maybe(Digit()))
+@accepts(model=_v.ScoringModel(), class_index=_v.Maybe(_v.Digit()))
 def gradient_times_input(model: keras.Model, image: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Gradient x input for one class score, signed, shape (28, 28), scaled to [-1, 1] (chapter 8).
 
-    Each pixel's value times the gradient of the class score (before softmax) with respect to
-    it: a first-order estimate of how much that pixel's ink adds to (positive) or takes from
-    (negative) the score, compared with paper there. Paper pixels (value 0) get exactly 0,
-    however sensitive the score is to them; that is the difference from `saliency_map`.
+    How much each pixel's ink adds to (positive) or takes from (negative) the score, to first
+    order; paper pixels (value 0) get exactly 0, unlike in `saliency_map`.
     """
+    gradient, pixels = _score_gradient(model, image, class_index)
+    return _scaled(gradient * pixels)
+
+
+def _score_gradient(model: keras.Model, image: np.ndarray, class_index: int | None) -> tuple[np.ndarray, ...]:
+    """d score / d pixel of one class score (default: the predicted one), and the pixels, both (28, 28)."""
     import tensorflow as tf
 
     x = tf.convert_to_tensor(as_batch_of_one(image))
     with tf.GradientTape() as tape:
         tape.watch(x)
         scores = class_scores(model, x)
-        index = int(tf.argmax(scores[0])) if class_index is None else class_index
-        score = scores[0, index]
-    product = (tape.gradient(score, x) * x).numpy()[0, :, :, 0]
-    top = np.abs(product).max()
-    return (product / top if top > 0 else product).astype(np.float32)
+        score = scores[0, int(tf.argmax(scores[0])) if class_index is None else class_index]
+    return tape.gradient(score, x).numpy()[0, :, :, 0], x.numpy()[0, :, :, 0]
 
 
-@accepts(model=_scoring_model, class_index=Maybe(Digit()))
+def _scaled(values: np.ndarray) -> np.ndarray:
+    """`values` divided by their largest magnitude (unchanged if all are 0), as float32."""
+    top = np.abs(values).max()
+    return (values / top if top > 0 else values).astype(np.float32)
+
+
+@accepts(model=_v.ScoringModel(), class_index=_v.Maybe(_v.Digit()))
 def grad_cam_cells(
     model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Grad-CAM on the layer's own grid, and the cells the score has zero gradient for (chapter 8).
 
     Weights each channel of `layer_name` (default: the last Conv2D) by the mean gradient of
-    the class score (before softmax) over that channel, sums the weighted maps and keeps the
-    positive part (Selvaraju et al., 2017). Returns (cam, dead), both (h, w) like the layer's
-    map: cam >= 0, unscaled; dead is True where the gradient of the score is zero in every
-    channel (cells no later layer reads, such as row and column 10 of `conv2d_2`).
+    the class score over it, sums the maps and keeps the positive part (Selvaraju et al., 2017).
+    Returns (cam, dead), both (h, w): dead is True where no channel's gradient is non-zero.
     """
     import keras
     import tensorflow as tf
@@ -362,34 +279,27 @@ def grad_cam_cells(
                 tape.watch(activations)
         last = model.layers[-1]
         scores = keras.ops.matmul(h, last.kernel) + last.bias
-        index = int(tf.argmax(scores[0])) if class_index is None else class_index
-        score = scores[0, index]
+        score = scores[0, int(tf.argmax(scores[0])) if class_index is None else class_index]
     gradients = tape.gradient(score, activations)[0].numpy()  # (h, w, channels)
     weights = gradients.mean(axis=(0, 1))
     cam = np.maximum((np.asarray(activations[0]) * weights).sum(axis=-1), 0.0)
     return cam.astype(np.float32), np.all(gradients == 0, axis=-1)
 
 
-@accepts(cells=Array(), first_centre=Number(), jump=Whole(minimum=None), size=Whole(maximum=MAX_SIDE))
+@accepts(cells=_v.CellMap(), first_centre=_v.Number(), jump=_v.Whole(), size=_v.Whole(maximum=MAX_SIDE))
 def registered_upsample(cells: np.ndarray, first_centre: float, jump: int, size: int = 28) -> np.ndarray:
     """Resize a layer's (h, w) map to the input's (size, size), each cell at its true centre (chapter 8).
 
-    Cell i of a map reached through valid windows is centred on input pixel
-    ``first_centre + jump * i`` (for `conv2d_2` of the article's network, 3.5 + 2i; see
-    `receptive_window`); a plain image resize would spread the cells evenly over the whole
-    image instead. Bilinear between centres, the edge value held beyond them.
+    Cell i is centred on input pixel ``first_centre + jump * i`` (see `receptive_window`), not
+    spread evenly as by an image resize; bilinear between centres, the edge value beyond them.
     """
-    if cells.ndim != 2 or 0 in cells.shape or jump < 1:
-        raise ValueError(f"expected a 2-D map and a jump of at least 1; got {cells.shape} and {jump}.")
-    _v.finite(cells, "cells")
-    cells = cells.astype(np.float32)
     rows = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[0] - 1)
     cols = np.clip((np.arange(size) - first_centre) / jump, 0, cells.shape[1] - 1)
     along_rows = np.stack([np.interp(rows, np.arange(cells.shape[0]), cells[:, j]) for j in range(cells.shape[1])], 1)
     return np.stack([np.interp(cols, np.arange(cells.shape[1]), row) for row in along_rows]).astype(np.float32)
 
 
-@accepts(model=_scoring_model)
+@accepts(model=_v.ScoringModel())
 def grad_cam(
     model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
 ) -> np.ndarray:
@@ -404,9 +314,8 @@ def grad_cam(
     cam = np.where(dead, 0.0, cam)
     steps = steps_up_to(model, name)
     first, last = receptive_window(steps, 0)
-    heat = registered_upsample(cam, (first + last) / 2, int(np.prod([stride for _, stride in steps])))
-    top = heat.max()
-    return (heat / top if top > 0 else heat).astype(np.float32)
+    jump = int(np.prod([stride for _, stride in steps]))
+    return _scaled(registered_upsample(cam, (first + last) / 2, jump))
 
 
 def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
@@ -424,27 +333,22 @@ def _grad_cam_layer(model: Any, layer_name: str | None) -> str:
     return layer_name
 
 
-@accepts(layer_names=LayerNames())
+@accepts(layer_names=_v.LayerNames())
 def default_cells(model: keras.Model, layer_names: Sequence[str]) -> dict[str, tuple[int, int]]:
     """The middle cell (row, col) of each named layer's map, e.g. (5, 5) of an 11 x 11 map (chapter 8)."""
-    cells = {}
-    for name in layer_names:
-        side = output_size(steps_up_to(model, name))
-        cells[name] = ((side - 1) // 2, (side - 1) // 2)
-    return cells
+    sides = {name: output_size(steps_up_to(model, name)) for name in layer_names}
+    return {name: ((side - 1) // 2, (side - 1) // 2) for name, side in sides.items()}
 
 
+@accepts(cells=_v.LayerCells())
 def field_windows(model: keras.Model, cells: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int, int, int]]:
     """For each layer name and cell (row, col) of its map, the input window it sees (chapter 8).
 
     Returns {name: (top, bottom, left, right)}, input pixels, all four included, from
     `receptive_window`: e.g. cell (5, 5) of `conv2d_2` sees rows and columns 10-17.
     """
-    if not isinstance(cells, dict):
-        raise TypeError(f"cells should be a dict {{layer name: (row, col)}}; got {_v.describe(cells)}.")
     windows = {}
-    for name, cell in cells.items():
-        row, col = _v.pair(cell, f"the cell of {name!r}", minimum=None)
+    for name, (row, col) in cells.items():
         steps = steps_up_to(model, name)
         side = output_size(steps)
         if not (0 <= row < side and 0 <= col < side):

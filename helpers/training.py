@@ -13,7 +13,6 @@ import inspect
 import json
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ import numpy as np
 
 from helpers import _validate as _v
 from helpers import models as _models
+from helpers._machinery.saved import loss_classes, read_both, write_both
 from helpers._validate import accepts
 from helpers.data import load_prepared
 
@@ -35,10 +35,8 @@ MODELS_ENV_VAR = "CNN_BOOK_MODELS"
 
 @dataclass(frozen=True)
 class Recipe:
-    """Everything that decides how a model is trained: architecture, data pipeline, schedule.
-
-    `builder` names a function in `helpers.models` that returns an uncompiled model.
-    """
+    """Everything that decides how a model is trained (chapter 5); `builder` names a function
+    in `helpers.models` that returns an uncompiled model."""
 
     name: str
     builder: str
@@ -72,52 +70,31 @@ class Recipe:
     def build(self) -> keras.Model:
         """Build the recipe's (uncompiled) model, seeded for reproducibility."""
         set_seed(self.seed)
-        builder: Callable[..., keras.Model] = getattr(_models, self.builder)
-        return builder(**self.builder_kwargs)
+        return getattr(_models, self.builder)(**self.builder_kwargs)
 
 
 #: "cosine" falls from `learning_rate` to 0 over the whole run; "warmup-cosine" first rises
 #: linearly from a tenth of it over the first epoch, then falls along the same cosine.
 SCHEDULES = ("constant", "cosine", "warmup-cosine")
 
-
-def _builder(value: Any, name: str) -> str:
-    """The name of a function in `helpers.models` that builds a network."""
-    if not isinstance(value, str) or not callable(getattr(_models, value, None)):
-        raise ValueError(f"{name} should name a function in helpers.models, e.g. 'build_seed_cnn'; got {value!r}.")
-    return value
-
-
-def _keywords(value: Any, name: str) -> dict[str, Any]:
-    """A dict of keyword arguments for the builder."""
-    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
-        raise TypeError(f"{name} should be a dict of keyword arguments; got {_v.describe(value)}.")
-    return value
-
-
 #: What each field of a `Recipe` may hold.
 RECIPE_FIELDS = {
-    "name": _v.Name(), "builder": _builder, "epochs": _v.Whole(), "batch_size": _v.Whole(),
-    "learning_rate": _v.Number(positive=True), "builder_kwargs": _keywords, "augment": _v.Flag(),
+    "name": _v.Name(), "builder": _v.Builder(_models), "epochs": _v.Whole(), "batch_size": _v.Whole(),
+    "learning_rate": _v.Number(positive=True), "builder_kwargs": _v.Keywords(), "augment": _v.Flag(),
     "schedule": _v.OneOf(*SCHEDULES), "seed": _v.Whole(minimum=0),
     "early_stopping_patience": _v.Maybe(_v.Whole()), "train_subset": _v.Maybe(_v.Whole()),
     "label_smoothing": _v.Maybe(_v.Fraction()), "ema_momentum": _v.Maybe(_v.Fraction()),
 }
 
 
-#: The article's network trained the book's way (chapter 5): float32 input in a cached,
-#: prefetched tf.data pipeline, batches of 128, Adam whose learning rate falls from 0.001 to
-#: 0 along a cosine over the 10 epochs. The schedule was chosen on validation evidence only:
-#: benchmarks/bench_schedule.py compares it with a constant rate, and chapter 5's notes page
-#: shows its record (helpers/results/seed_schedule.json).
+#: The article's network trained the book's way (chapter 5): batches of 128, Adam whose rate
+#: falls from 0.001 to 0 along a cosine over 10 epochs, a schedule chosen on validation
+#: evidence (benchmarks/bench_schedule.py; chapter 5's notes page shows its record).
 SEED_RECIPE = Recipe(name="seed_cnn", builder="build_seed_cnn", epochs=10, batch_size=128, schedule="cosine")
 
 
-#: The chapter 7 model, as its two-stage study chose it (helpers.ablation, recorded in
-#: helpers/results/ablation.json): a change of architecture or training was kept only if it
-#: lowered the mean validation loss by more than the spread between seeds. Chapter 7 shows
-#: which changes were kept and asserts that this is the study's recipe. Trained on all fitting
-#: images for 15 epochs with early stopping on the validation loss (patience 3).
+#: The chapter 7 model, as its two-stage study chose it (helpers.ablation): a change was kept
+#: only if it lowered the mean validation loss by more than the spread between seeds.
 IMPROVED_RECIPE = Recipe(
     name="improved_cnn", builder="build_improved_cnn", epochs=15, batch_size=128, learning_rate=2e-3,
     builder_kwargs={"widths": (32, 64, 128), "batch_norm": True, "dropout": 0.0, "last_pool": False,
@@ -130,11 +107,8 @@ IMPROVED_RECIPE = Recipe(
 def set_seed(seed: int = 0) -> None:
     """Seed Python, NumPy and TensorFlow at once (chapter 5); safe on a CPU and on a GPU alike.
 
-    It only seeds (`keras.utils.set_random_seed`) and deliberately does not call
-    `tf.config.experimental.enable_op_determinism()`: under op determinism, TensorFlow raises
-    `UnimplementedError` on a GPU for ops that have no deterministic GPU kernel, and runs some
-    others (the scatter ops) on the CPU, much slower. Seeding gives the same starting weights
-    and data order everywhere; on a GPU the last digits of a run may still vary.
+    Same starting weights and data order everywhere. Op determinism stays off: on a GPU it
+    fails for ops without a deterministic kernel, so the last digits of a run may vary there.
     """
     import keras
 
@@ -153,22 +127,17 @@ def models_dir() -> Path:
     return Path("models" if folder is None else folder).expanduser()
 
 
-@accepts(x=_v.Images(scaled=True, nonempty=True), y=_v.Labels(nonempty=True), batch_size=_v.Whole(),
+@accepts(x=_v.FittingImages(), y=_v.Labels(nonempty=True), batch_size=_v.Whole(),
          shuffle=_v.Flag(), seed=_v.Whole(minimum=0), augment=_v.Flag())
 def make_dataset(
     x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = False, seed: int = 0,
     augment: bool = False,
 ) -> tf.data.Dataset:
-    """A tf.data pipeline over in-memory arrays: cache, optional shuffle, batch, prefetch two.
-
-    `x` must be float32 (n, 28, 28, 1) in [0, 1] and `y` int labels 0-9 (chapter 5).
-    With `augment`, each batch is randomly shifted, rotated and zoomed (chapter 7).
-    """
+    """A tf.data pipeline over float32 digits in [0, 1] and labels: cache, optional shuffle,
+    batch, prefetch two (chapter 5); with `augment`, batches randomly moved (chapter 7)."""
     import tensorflow as tf
 
     _v.equal_length(x, y, "x and y")
-    if x.dtype != np.float32:
-        raise ValueError(f"x should be float32 (see chapter 3); got {x.dtype}.")
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).cache()
     if shuffle:
         dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
@@ -219,36 +188,8 @@ def learning_rate_schedule(recipe: Recipe, steps_per_epoch: int) -> Any:
 @accepts(label_smoothing=_v.Fraction())
 def smoothed_crossentropy(label_smoothing: float) -> keras.losses.Loss:
     """Cross-entropy against smoothed targets for integer labels (chapter 7's lever):
-    the true digit gets ``1 - s + s/10`` and every other digit ``s/10``. Keras's sparse
-    cross-entropy has no such option, so the labels are one-hot encoded first."""
-    return _loss_classes()["SmoothedCrossentropy"](label_smoothing=label_smoothing)
-
-
-def _loss_classes() -> dict[str, type]:
-    """The book's own loss, defined (and registered for loading saved models) on first use."""
-    global _LOSSES
-    if _LOSSES is None:
-        import keras
-
-        @keras.saving.register_keras_serializable(package="cnn_book")
-        class SmoothedCrossentropy(keras.losses.Loss):
-            def __init__(self, label_smoothing: float = 0.1, name: str = "smoothed_crossentropy", **kwargs: Any):
-                super().__init__(name=name, **kwargs)
-                self.label_smoothing = float(label_smoothing)
-
-            def call(self, y_true: Any, y_pred: Any) -> Any:
-                labels = keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32")
-                targets = keras.ops.one_hot(labels, keras.ops.shape(y_pred)[-1])
-                return keras.losses.categorical_crossentropy(targets, y_pred, label_smoothing=self.label_smoothing)
-
-            def get_config(self) -> dict[str, Any]:
-                return {**super().get_config(), "label_smoothing": self.label_smoothing}
-
-        _LOSSES = {"SmoothedCrossentropy": SmoothedCrossentropy}
-    return _LOSSES
-
-
-_LOSSES: dict[str, type] | None = None
+    the true digit gets ``1 - s + s/10`` and every other digit ``s/10``."""
+    return loss_classes()["SmoothedCrossentropy"](label_smoothing=label_smoothing)
 
 
 @accepts(recipe=_v.RecipeSpec(), data=_v.Prepared())
@@ -256,9 +197,7 @@ def fit_recipe(
     recipe: Recipe, data: dict[str, np.ndarray], verbose: int | str = "auto"
 ) -> tuple[keras.Model, dict[str, list[float]]]:
     """Build, compile and fit `recipe` on ``data['x_fit'], data['y_fit']``, validating on
-    ``x_val, y_val`` (chapters 5 and 6). Returns the model and its history (one list per metric) plus the
-    training time in seconds under the keys ``"seconds"`` (the whole fit, one entry) and
-    ``"epoch_seconds"`` (one per epoch); see `history_record`."""
+    ``x_val, y_val`` (chapters 5 and 6). Returns the model and its `history_record`."""
     import keras
 
     model = recipe.build()
@@ -267,19 +206,14 @@ def fit_recipe(
                          augment=recipe.augment)
     val = make_dataset(data["x_val"], data["y_val"], 1024)
     compile_model(model, recipe, steps_per_epoch=int(train.cardinality()))
-    callbacks = []
+    timer = epoch_timer()
+    callbacks = [timer]
     if recipe.early_stopping_patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=recipe.early_stopping_patience,
-                restore_best_weights=True,
-            )
-        )
+        callbacks.insert(0, keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=recipe.early_stopping_patience, restore_best_weights=True))
     if recipe.ema_momentum is not None:
         # Validate (and stop early) on the averaged weights, which are the ones kept at the end.
         callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
-    timer = epoch_timer()
-    callbacks.append(timer)
     start = time.perf_counter()
     # shuffle=False: the dataset already reshuffles itself every epoch (make_dataset); Keras
     # would otherwise warn that it cannot shuffle a tf.data pipeline.
@@ -311,17 +245,9 @@ def epoch_timer() -> keras.callbacks.Callback:
 def history_record(
     history: keras.callbacks.History | dict[str, list[float]], seconds: float, epoch_seconds: list[float]
 ) -> dict[str, list[float]]:
-    """What `save_trained` stores about a training run: one list per metric (``loss``,
-    ``accuracy``, ``val_loss``, ``val_accuracy``), ``"seconds"`` (a one-element list: the
-    whole fit) and ``"epoch_seconds"`` (one entry per epoch). Chapter 5 and `fit_recipe` both
-    make their record with it."""
-    epochs = {len(values) for values in history.values()}
-    if len(epochs) > 1:
-        counts = ", ".join(f"{key} {len(values)}" for key, values in history.items())
-        raise ValueError(f"every metric of history should have one value per epoch; got {counts}.")
-    if epochs != {len(epoch_seconds)}:
-        raise ValueError(f"epoch_seconds should have one time per epoch, {epochs.pop()} like the metrics; "
-                         f"got {len(epoch_seconds)}.")
+    """What `save_trained` stores about a run (chapter 5): one list per metric, ``"seconds"``
+    (a one-element list: the whole fit) and ``"epoch_seconds"`` (one entry per epoch)."""
+    _v.one_per_epoch(history, epoch_seconds)
     return {**history, "seconds": [seconds], "epoch_seconds": epoch_seconds}
 
 
@@ -334,11 +260,9 @@ def _paths(recipe: Recipe, folder: Path | None) -> tuple[Path, Path]:
 def save_trained(
     model: keras.Model, history: dict[str, list[float]], recipe: Recipe, folder: Path | None = None
 ) -> Path:
-    """Save a trained model in Keras's native format, with its history and recipe beside it.
+    """Save a trained model in Keras's native format, its history and recipe beside it (chapter 5).
 
-    Both files are written under temporary names and renamed only when both are complete,
-    so a failure (a history that is not a dict of number lists, a full disk) leaves the
-    previous record, or none, never half a record (chapter 5).
+    Both files are written whole or not at all: a failure leaves the previous record, or none.
     """
     meta = {"recipe": dataclasses.asdict(recipe), "fingerprint": recipe.fingerprint(), "history": history}
     try:
@@ -347,56 +271,19 @@ def save_trained(
         raise ValueError(f"history should hold finite numbers, which JSON can store ({error}); "
                          "nothing was written.") from None
     model_path, meta_path = _paths(recipe, folder)
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    temp_model = model_path.with_name(f".{recipe.name}.{os.getpid()}.tmp.keras")
-    temp_meta = meta_path.with_name(f".{recipe.name}.{os.getpid()}.tmp.json")
-    try:
-        model.save(temp_model)
-        temp_meta.write_text(text)
-        meta_path.unlink(missing_ok=True)  # a model without its record is never reloaded
-        os.replace(temp_model, model_path)
-        os.replace(temp_meta, meta_path)
-    finally:
-        temp_model.unlink(missing_ok=True)
-        temp_meta.unlink(missing_ok=True)
+    write_both(model, text, model_path, meta_path)
     return model_path
 
 
 def _load_saved(recipe: Recipe, folder: Path | None) -> tuple[tuple[Any, dict] | None, str]:
     """The saved (model, history) of `recipe`, or None and the reason it cannot be used."""
-    import keras
-
-    model_path, meta_path = _paths(recipe, folder)
-    if not (model_path.is_file() and meta_path.is_file()):
-        return None, f"no saved model '{recipe.name}' in {model_path.parent}"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None, f"its record {meta_path.name} is not readable JSON (damaged or not a record)"
-    if not isinstance(meta, dict) or meta.get("fingerprint") != recipe.fingerprint():
-        return None, "it was saved for another version of the recipe or of its builder"
-    try:
-        history = _v.history(meta.get("history"))
-    except (TypeError, ValueError):
-        return None, f"its record {meta_path.name} has no training history"
-    _loss_classes()  # a model trained with label smoothing needs the book's loss to load
-    try:
-        model = keras.models.load_model(model_path)
-    except Exception as error:  # a truncated file, or one written by a newer Keras
-        first = str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
-        return None, (f"Keras {keras.__version__} cannot load {model_path.name} (a damaged file, or one "
-                      f"saved by a newer Keras): {first}")
-    if model.input_shape != (None, 28, 28, 1) or model.output_shape != (None, 10):
-        return None, f"the saved model maps {model.input_shape} to {model.output_shape}, not digits to 10 scores"
-    return (model, history), ""
-
+    return read_both(*_paths(recipe, folder), recipe.fingerprint())
 
 @accepts(recipe=_v.RecipeSpec(), folder=_v.Maybe(_v.Place()))
 def load_trained(recipe: Recipe, folder: Path | None = None) -> tuple[keras.Model, dict[str, list[float]]] | None:
-    """Reload a model saved by `save_trained` for this exact recipe, or None if there is none (chapter 5).
+    """Reload a model saved by `save_trained` for this exact recipe, or None (chapter 5).
 
-    A file saved for another recipe, one that does not load (damaged, or written by a newer
-    Keras), or a record without its history counts as none, and the reason is printed.
+    A model saved for another recipe, damaged, or without its history counts as none, and why is printed.
     """
     saved, why = _load_saved(recipe, folder)
     if saved is None and any(path.exists() for path in _paths(recipe, folder)):
@@ -411,11 +298,8 @@ def train_or_load(
     folder: Path | None = None,
     verbose: int | str = "auto",
 ) -> tuple[keras.Model, dict[str, list[float]]]:
-    """The trained model of `recipe`: reloaded if saved and valid, else trained and saved.
-
-    `data` is what `helpers.data.load_prepared()` returns (loaded here when None).
-    Returns the model and its training history. Introduced in chapter 6.
-    """
+    """The trained model of `recipe` and its history: reloaded if saved and valid, else trained
+    on `data` (`load_prepared()` when None) and saved. Introduced in chapter 6."""
     saved, why = _load_saved(recipe, folder)
     if saved is not None:
         print(f"Loaded the trained model '{recipe.name}' from {_paths(recipe, folder)[0]}.")

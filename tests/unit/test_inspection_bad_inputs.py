@@ -158,7 +158,7 @@ CASES = [
     ("output window big", lambda: ins.output_size([(30, 1)]), ValueError, r"window of 30 does not fit"),
     ("visible size fraction", lambda: ins.visible_mask(seed(), 27.5), TypeError, r"size should be a whole"),
     ("upsample NaN", lambda: ins.registered_upsample(NAN_HEAT, 1.0, 1), ValueError, r"cells contains NaN at index \(3, 14\)"),
-    ("upsample jump zero", lambda: ins.registered_upsample(HEAT, 1.0, 0), ValueError, r"jump of at least 1"),
+    ("upsample jump zero", lambda: ins.registered_upsample(HEAT, 1.0, 0), ValueError, r"jump should be at least 1; got 0"),
     ("upsample jump fraction", lambda: ins.registered_upsample(HEAT, 1.0, 1.5), TypeError, r"jump should be a whole"),
     ("upsample centre None", lambda: ins.registered_upsample(HEAT, None, 1), TypeError, r"first_centre should be a number"),
     ("upsample empty", lambda: ins.registered_upsample(np.zeros((0, 3)), 1.0, 1), ValueError, r"2-D map"),
@@ -197,3 +197,13 @@ def test_gradient_mask_is_the_same_in_batches(monkeypatch):
     assert np.array_equal(ins.gradient_mask(seed(), images), whole)
     assert np.array_equal(ins.gradient_mask(seed(), images, "conv2d_2", np.array([5, 5])), cell)
     assert not whole[22:, :].any() and not cell[:10].any()  # what the architecture cannot see stays False
+
+
+def test_the_round_two_guards_refuse_with_a_sentence():
+    import keras
+
+    five = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])
+    expect(lambda: ins.saliency_map(five, DIGIT), ValueError, r"Dense layer of 10 units, one per digit; got 5")
+    expect(lambda: ins.gradient_mask(seed(), DIGIT[None][:0]), ValueError, r"images is empty")
+    expect(lambda: ins.registered_upsample([[0.0, np.inf]], 1.0, 1), ValueError, r"cells contains infinity")
+    expect(lambda: ins.field_windows(seed(), {"conv2d_2": (-1, 0)}), ValueError, r"11 x 11; got the cell \(-1, 0\)")

@@ -203,3 +203,13 @@ def test_recorded_best_effort_names_what_is_wrong(tmp_path):
         assert str(path) in message
     expect(lambda: records.recorded_best_effort(tmp_path / "absent.json"), ValueError,
            r"absent.json should hold a best-effort record; it could not be read \(FileNotFoundError\): run benchmarks/bench_best_effort.py")
+
+
+@pytest.mark.parametrize("kwargs", [[("widths", (8, 8, 8))], {1: 2}, "widths=(8, 8, 8)"])
+def test_builder_keywords_should_be_a_dict_of_names(kwargs):
+    expect(lambda: t.Recipe(**GOOD, builder_kwargs=kwargs), TypeError, r"builder_kwargs should be a dict of keyword")
+
+
+def test_make_dataset_names_the_float32_it_needs():
+    x = np.zeros((2, 28, 28, 1), np.float16)
+    expect(lambda: t.make_dataset(x, np.zeros(2, int), 2), ValueError, r"x should be float32 \(see chapter 3\); got float16")
