@@ -366,7 +366,7 @@ def plot_network(
     """
     blocks = [("input", input_shape, 0)] + layers
     ax = _new_axes(ax, (1.15 * len(blocks) + 0.4, 3.2))
-    step, top = 1.25, 1.6
+    step, top, previous = 1.25, 1.6, 0.0
     for i, (name, shape, params) in enumerate(blocks):
         kind = next((kind for kind in ("conv", "pool", "flatten", "dense", "input") if kind in name.lower()),
                     "flatten")
