@@ -64,6 +64,8 @@ if TYPE_CHECKING:
 SIGNED_CMAP = "RdBu_r"
 #: Most digits `plot_misclassified` draws: one small picture each; more would take minutes.
 MAX_GALLERY = 100
+PICK_FIRST = "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
+GALLERY = Pictures(nonempty=True, most=MAX_GALLERY, why="one small plot each", hint=PICK_FIRST)
 #: Most panels `show_kernels` and `show_feature_maps` draw side by side in one row.
 MAX_PANELS = 16
 #: A digit drawn as the networks of chapter 8 take it: (28, 28), (28, 28, 1) or a batch of one.
@@ -87,10 +89,11 @@ def _each_axes(axes: Any, count: int, what: str) -> list[Axes]:
     return [_v.axes(one, "each of axes") for one in axes]
 
 
-def _panel_row(panels: list, titles: list[str], axes: Any, what: str, width: float) -> tuple[Figure, list[Axes]]:
+def _panel_row(panels: list, titles: list[str], axes: Any, what: str, width: float) -> tuple[Figure, list]:
     """One Axes per panel, each with its title: the given ones, or a new row `width` inches each."""
     if len(titles) != len(panels):
-        raise ValueError(f"titles should hold one title per {what}: {len(panels)} {what}s, {len(titles)} titles.")
+        raise ValueError(f"titles should hold one title per {what}: "
+                         f"{len(panels)} {what}s, {len(titles)} titles.")
     if axes is None:
         fig, made = plt.subplots(1, len(panels), figsize=(width * len(panels), width + 0.6), squeeze=False,
                                  layout="constrained")
@@ -119,11 +122,6 @@ def _picture(ax: Axes, image: np.ndarray, vmax: float = 1.0, names: tuple[str, s
         ax.set_ylabel(names[1])
 
 
-def _signed(ax: Axes, values: np.ndarray, limit: float) -> Any:
-    """Draw `values` red above zero, blue below, white at zero, on the scale -`limit` to `limit`."""
-    return ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
-
-
 # --- Chapters 1-3: digits and the data -----------------------------------------------------
 
 
@@ -138,15 +136,12 @@ def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "A handwr
 
 @accepts(image=OneDigit(), rows=Span(within=28, widest=16), cols=Span(within=28, widest=16), ax=OPTIONAL_AX,
          title=Text())
-def show_pixel_values(
-    image: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], ax: Axes | None = None,
-    title: str = "Pixel values",
-) -> Axes:
+def show_pixel_values(image: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], ax: Axes | None = None,
+                      title: str = "Pixel values") -> Axes:
     """Draw a window of a digit with each pixel's number written in its square (chapter 1).
 
     `rows` and `cols` are half-open ranges ``(start, stop)``, at most 16 wide so the numbers
-    stay readable; the tick labels are the pixels' indices in the full image.
-    """
+    stay readable; the tick labels are the pixels' indices in the full image."""
     window = image[rows[0] : rows[1], cols[0] : cols[1]]
     top = _pixel_top(image)
     ax = _new_axes(ax, (0.45 * window.shape[1] + 1, 0.45 * window.shape[0] + 1))
@@ -187,8 +182,7 @@ def digit_mosaic(images: np.ndarray, labels: np.ndarray, per_class: int = 8, pad
     """One picture: row k holds the first `per_class` images whose label is k (chapter 2).
 
     Every digit must occur at least `per_class` times. The result, of shape
-    (10 * (28 + pad), per_class * (28 + pad)), has `pad` blank pixels after each digit.
-    """
+    (10 * (28 + pad), per_class * (28 + pad)), has `pad` blank pixels after each digit."""
     _v.same_length(images=images, labels=labels)
     found = np.bincount(labels, minlength=10)
     if found.min() < per_class:  # before the mosaic is made: a huge per_class would fill the memory
@@ -200,10 +194,8 @@ def digit_mosaic(images: np.ndarray, labels: np.ndarray, per_class: int = 8, pad
 
 
 @accepts(ax=OPTIONAL_AX, title=Text())
-def show_digit_grid(
-    images: np.ndarray, labels: np.ndarray, per_class: int = 8, ax: Axes | None = None,
-    title: str = "Examples of each digit",
-) -> Axes:
+def show_digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8, ax: Axes | None = None,
+                    title: str = "Examples of each digit") -> Axes:
     """Draw `per_class` examples of every digit, one row per digit, 0 at the top (chapter 2)."""
     mosaic = digit_mosaic(images, labels, per_class=per_class)
     ax = _new_axes(ax, (0.6 * per_class + 1, 7.0))
@@ -220,9 +212,8 @@ def show_digit_grid(
 
 
 @accepts(labels=Labels(nonempty=True), ax=OPTIONAL_AX, title=Text())
-def plot_class_counts(
-    labels: np.ndarray, ax: Axes | None = None, title: str = "Images per digit", color: str = TRAIN_COLOR
-) -> Axes:
+def plot_class_counts(labels: np.ndarray, ax: Axes | None = None, title: str = "Images per digit",
+                      color: str = TRAIN_COLOR) -> Axes:
     """Bar chart of how many times each digit 0-9 occurs in `labels`, each bar labelled (chapter 2)."""
     counts = np.bincount(labels, minlength=10)
     ax = _new_axes(ax, (6.0, 3.5))
@@ -237,14 +228,11 @@ def plot_class_counts(
 
 
 @accepts(images=Pictures(nonempty=True), ax=OPTIONAL_AX, bins=Whole(maximum=1024), title=Text(), log=Flag())
-def plot_pixel_histogram(
-    images: np.ndarray, ax: Axes | None = None, bins: int = 51, title: str = "Pixel values", log: bool = True,
-    color: str = TRAIN_COLOR,
-) -> Axes:
+def plot_pixel_histogram(images: np.ndarray, ax: Axes | None = None, bins: int = 51,
+                         title: str = "Pixel values", log: bool = True, color: str = TRAIN_COLOR) -> Axes:
     """Histogram of every pixel value in `images`, over 0-255 or [0, 1] (chapter 3).
 
-    With `log` the counts axis is logarithmic: most pixels are 0.
-    """
+    With `log` the counts axis is logarithmic: most pixels are 0."""
     values = images.ravel()
     top = _pixel_top(values)
     ax = _new_axes(ax, (5.0, 3.5))
@@ -260,18 +248,16 @@ def plot_pixel_histogram(
 
 
 @accepts(kernels=Kernels(most=MAX_PANELS), titles=Titles())
-def show_kernels(
-    kernels: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], axes: Sequence[Axes] | None = None
-) -> Figure:
+def show_kernels(kernels: np.ndarray | Sequence[np.ndarray], titles: Sequence[str],
+                 axes: Sequence[Axes] | None = None) -> Figure:
     """Draw convolution kernels side by side, each weight written in its square (chapter 1).
 
     `kernels`: a (k, h, w) stack or a list of small grids such as 3x3. Positive weights are
-    red, negative blue, zero white, on one colour scale shared by all kernels.
-    """
+    red, negative blue, zero white, on one colour scale shared by all kernels."""
     fig, axes = _panel_row(kernels, titles, axes, "kernel", 2.4)
     limit = max(float(np.abs(kernel).max()) for kernel in kernels) or 1.0
     for ax, kernel in zip(axes, kernels, strict=True):
-        _signed(ax, kernel, limit)
+        ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(kernel):
             text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
             ax.text(c, r, text, ha="center", va="center", fontsize=9,
@@ -284,20 +270,18 @@ def show_kernels(
 
 
 @accepts(maps=Panels(most=MAX_PANELS), titles=Titles(), colorbar=Flag())
-def show_feature_maps(
-    maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str], axes: Sequence[Axes] | None = None,
-    colorbar: bool = True,
-) -> Figure:
+def show_feature_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str],
+                      axes: Sequence[Axes] | None = None, colorbar: bool = True) -> Figure:
     """Draw 2-D maps (images, feature maps) side by side, each on its own colour scale (chapter 1).
 
     `maps`: a list of 2-D arrays (shapes may differ), a (k, h, w) stack or one map. A map with
     negative values is red above zero and blue below; one without is ink on white from 0 to its
-    maximum.
-    """
+    maximum."""
     fig, axes = _panel_row(maps, titles, axes, "map", 3.3 if colorbar else 2.8)
     for ax, fmap in zip(axes, maps, strict=True):
         if fmap.min() < 0:
-            image = _signed(ax, fmap, float(np.abs(fmap).max()))
+            limit = float(np.abs(fmap).max())
+            image = ax.imshow(fmap, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         else:
             image = ax.imshow(fmap, cmap="gray_r", vmin=0, vmax=float(fmap.max()) or 1.0)
         if colorbar:
@@ -308,14 +292,11 @@ def show_feature_maps(
 
 
 @accepts(probabilities=ProbabilityRow(), ax=OPTIONAL_AX, true_label=Maybe(Digit()), title=Text())
-def plot_probabilities(
-    probabilities: np.ndarray, ax: Axes | None = None, true_label: int | None = None,
-    title: str = "Predicted probabilities",
-) -> Axes:
+def plot_probabilities(probabilities: np.ndarray, ax: Axes | None = None, true_label: int | None = None,
+                       title: str = "Predicted probabilities") -> Axes:
     """Bar chart of one image's 10 class probabilities, the most probable highlighted (chapter 1).
 
-    `true_label`, if given, is named in the x-axis label.
-    """
+    `true_label`, if given, is named in the x-axis label."""
     ax = _new_axes(ax, (5.0, 3.0))
     colors = [ACCENT_COLOR if k == probabilities.argmax() else TRAIN_COLOR for k in range(10)]
     bars = ax.bar(range(10), probabilities, color=colors)
@@ -330,10 +311,11 @@ def plot_probabilities(
 
 # --- Chapters 4-7: the network diagram, training curves, predictions and mistakes ----------
 
-_LAYER_COLORS = {"input": "#BBBBBB", "conv": "#0072B2", "pool": "#E69F00", "flatten": "#999999", "dense": "#009E73"}
+_LAYER_COLORS = {"input": "#BBBBBB", "conv": "#0072B2", "pool": "#E69F00", "flatten": "#999999",
+                 "dense": "#009E73"}
 
 
-def _draw_block(ax: Axes, centre: float, shape: tuple[int, ...], face: str, top: float) -> tuple[float, float]:
+def _draw_block(ax: Axes, centre: float, shape: tuple[int, ...], face: str, top: float) -> tuple[float, ...]:
     """Draw a layer's output centred on `centre`, as a box for a map (h, w, c), taller with h
     and deeper with c, or as a bar for a vector (n,); return its left and right edges."""
     if len(shape) == 3:
@@ -354,16 +336,13 @@ def _draw_block(ax: Axes, centre: float, shape: tuple[int, ...], face: str, top:
 
 
 @accepts(layers=LayerTable(most=2 * MAX_PANELS), input_shape=InputShape(), ax=OPTIONAL_AX)
-def plot_network(
-    layers: list[tuple[str, tuple[int, ...], int]], input_shape: tuple[int, int, int] = (28, 28, 1),
-    ax: Axes | None = None,
-) -> Axes:
+def plot_network(layers: list[tuple[str, tuple[int, ...], int]], input_shape: tuple[int, ...] = (28, 28, 1),
+                 ax: Axes | None = None) -> Axes:
     """Draw a network as a row of blocks, input on the left, with Matplotlib only (chapter 4).
 
     `layers` lists (name, output shape without the batch axis, parameter count), like
     `helpers.models.SEED_LAYERS`. Each block is labelled with its name, shape and parameters;
-    colours tell convolution, pooling, flatten and dense apart.
-    """
+    colours tell convolution, pooling, flatten and dense apart."""
     blocks = [("input", input_shape, 0)] + layers
     ax = _new_axes(ax, (1.15 * len(blocks) + 0.4, 3.2))
     step, top, previous = 1.25, 1.6, 0.0
@@ -375,7 +354,8 @@ def plot_network(
         ax.text(i * step, label_y, name, ha="center", va="bottom", fontsize=8, fontweight="bold")
         ax.text(i * step, -0.1, "×".join(str(s) for s in shape), ha="center", va="top", fontsize=8)
         if i:
-            ax.text(i * step, -0.38, f"{params:,} params", ha="center", va="top", fontsize=7.5, color="#444444")
+            ax.text(i * step, -0.38, f"{params:,} params", ha="center", va="top", fontsize=7.5,
+                    color="#444444")
             ax.add_patch(FancyArrowPatch((previous + 0.05, top / 2), (left - 0.05, top / 2),
                                          arrowstyle="-|>", mutation_scale=8, color="#555555", lw=0.8))
         previous = right
@@ -400,23 +380,22 @@ def _curves(logs: dict[str, Any], metric: str) -> list[np.ndarray]:
     curves = [_v.as_array(logs[key], f"history['{key}']") for key in keys]
     for key, values in zip(keys, curves, strict=True):
         if values.ndim != 1 or values.dtype == np.bool_:
-            raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; got shape {values.shape}.")
+            raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; "
+                             f"got shape {values.shape}.")
     if len(curves[0]) != len(curves[1]) or not len(curves[0]):
         raise ValueError(f"'{metric}' and 'val_{metric}' should hold one value per epoch each; "
                          f"got {len(curves[0])} and {len(curves[1])}.")
     return curves
 
 
-@accepts(history=PlotHistory(), metric=Text(), ax=OPTIONAL_AX, label=Text(), which=OneOf("both", "train", "validation"))
-def plot_history(
-    history: dict[str, list[float]], metric: str = "loss", ax: Axes | None = None, label: str = "",
-    which: str = "both",
-) -> Axes:
+@accepts(history=PlotHistory(), metric=Text(), ax=OPTIONAL_AX, label=Text(),
+         which=OneOf("both", "train", "validation"))
+def plot_history(history: dict[str, list[float]], metric: str = "loss", ax: Axes | None = None,
+                 label: str = "", which: str = "both") -> Axes:
     """Plot one metric per epoch, training against validation (chapter 5).
 
     `history`: a keras History, its ``.history`` dict or a record saved by `helpers.training`.
-    `label` prefixes the legend, to compare runs.
-    """
+    `label` prefixes the legend, to compare runs."""
     train, val = _curves(history, metric)
     ax = _new_axes(ax, (6.0, 4.0))
     epochs = np.arange(1, len(train) + 1)
@@ -429,24 +408,21 @@ def plot_history(
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric.replace("_", " "))
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} per epoch")
-    # Every epoch up to 20; beyond, the first and every fifth (Matplotlib's own ticks would
-    # widen the axis to -5 and past the last epoch).
+    # Every epoch up to 20, then the first and every fifth: Matplotlib's own ticks would widen the axis.
     ax.set_xticks(epochs if len(epochs) <= 20 else epochs[(epochs == 1) | (epochs % 5 == 0)])
     ax.legend()
     return ax
 
 
 @accepts(cm=ConfusionMatrix(), normalize=Flag(), ax=OPTIONAL_AX, scale_to_mistakes=Flag())
-def plot_confusion_matrix(
-    cm: np.ndarray, normalize: bool = False, ax: Axes | None = None, scale_to_mistakes: bool = False
-) -> Axes:
+def plot_confusion_matrix(cm: np.ndarray, normalize: bool = False, ax: Axes | None = None,
+                          scale_to_mistakes: bool = False) -> Axes:
     """Draw a confusion matrix as a seaborn heatmap, in counts or row-normalised (chapter 6).
 
     Rows are true digits, columns predictions. With ``normalize=True`` a cell reads "the share
     of digit i predicted as j" and the diagonal is each digit's recall. With
     ``scale_to_mistakes=True`` the colour scale ends at the largest mistake, so that the
-    mistakes show; the diagonal is then off the scale (the numbers in the cells stay exact).
-    """
+    mistakes show; the diagonal is then off the scale (the numbers in the cells stay exact)."""
     import seaborn as sns  # here: seaborn is slow to import and only this plot uses it
 
     ax = _new_axes(ax, (6.4, 5.4))
@@ -454,8 +430,9 @@ def plot_confusion_matrix(
     off_diagonal = values[~np.eye(10, dtype=bool)]
     vmax = float(off_diagonal.max()) if scale_to_mistakes and off_diagonal.max() > 0 else None
     label = "share of the row" if normalize else "images"
-    sns.heatmap(values, annot=True, fmt=".1%" if normalize else "d", cmap="Blues", square=True, vmin=0, vmax=vmax,
-                cbar_kws={"label": label + (" (scale ends at the largest mistake)" if vmax else "")},
+    label += " (scale ends at the largest mistake)" if vmax else ""
+    sns.heatmap(values, annot=True, fmt=".1%" if normalize else "d", cmap="Blues", square=True, vmin=0,
+                vmax=vmax, cbar_kws={"label": label},
                 annot_kws={"fontsize": 6.5 if normalize else 7.5}, linewidths=0.5, linecolor="#eeeeee", ax=ax)
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
@@ -464,20 +441,17 @@ def plot_confusion_matrix(
     return ax
 
 
-@accepts(images=Pictures(nonempty=True, most=MAX_GALLERY, why="one small plot each",
-                         hint="Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."),
-         y_true=Labels(), y_pred=Labels(), confidence=Shares(hint="It is the probability of the predicted class."),
-         indices=Maybe(Positions()), ncols=Whole(), fig=Maybe(FigureSpec()))
-def plot_misclassified(
-    images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, confidence: np.ndarray,
-    indices: np.ndarray | None = None, ncols: int = 8, fig: Figure | None = None,
-) -> Figure:
+@accepts(images=GALLERY, y_true=Labels(), y_pred=Labels(),
+         confidence=Shares(hint="It is the probability of the predicted class."), indices=Maybe(Positions()),
+         ncols=Whole(), fig=Maybe(FigureSpec()))
+def plot_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, confidence: np.ndarray,
+                       indices: np.ndarray | None = None, ncols: int = 8,
+                       fig: Figure | None = None) -> Figure:
     """A gallery of digits, each titled with its true label, the prediction and its probability (chapter 6).
 
     `confidence` is the predicted class's probability; `indices`, if given, are the images'
     positions in the test set, shown as "#1234". At most `MAX_GALLERY` digits: each is its
-    own small plot, so pick the ones to show first, e.g. the first 32.
-    """
+    own small plot, so pick the ones to show first, e.g. the first 32."""
     _v.same_length(images=images, y_true=y_true, y_pred=y_pred, confidence=confidence,
                    **({} if indices is None else {"indices": indices}))
     ncols = min(ncols, len(images))
@@ -497,16 +471,14 @@ def plot_misclassified(
 
 @accepts(images=Pictures(scaled=True, nonempty=True, most=10, why="one row each"),
          augment=Function("a Keras layer or a function of a batch"), copies=Whole(maximum=10))
-def show_augmented(
-    images: np.ndarray, augment: Callable[..., np.ndarray], copies: int = 5, figsize: tuple[float, float] | None = None
-) -> Figure:
+def show_augmented(images: np.ndarray, augment: Callable[..., np.ndarray], copies: int = 5,
+                   figsize: tuple[float, float] | None = None) -> Figure:
     """A grid: each row one digit (left) and `copies` random augmentations of it (chapter 7).
 
-    `augment`: a Keras layer or a function of a batch (called with ``training=True``).
-    """
+    `augment`: a Keras layer or a function of a batch (called with ``training=True``)."""
     rows = [images] + [_augmented(augment, images) for _ in range(copies)]
-    fig, axes = plt.subplots(len(images), copies + 1, figsize=figsize or (1.1 * (copies + 1), 1.1 * len(images)),
-                             squeeze=False)
+    figsize = figsize or (1.1 * (copies + 1), 1.1 * len(images))
+    fig, axes = plt.subplots(len(images), copies + 1, figsize=figsize, squeeze=False)
     for col, batch in enumerate(rows):
         for row in range(len(images)):
             _picture(axes[row, col], batch[row, ..., 0])
@@ -519,17 +491,18 @@ def _augmented(augment: Callable[..., np.ndarray], images: np.ndarray) -> np.nda
     """One call of `augment` on the batch, checked to return a batch of the same shape in [0, 1]."""
     out = _v.as_array(np.asarray(augment(images, training=True)), "what augment returned")
     if out.shape != images.shape:
-        raise ValueError(f"augment should return a batch of the shape it was given, {images.shape}; got {out.shape}.")
+        raise ValueError(f"augment should return a batch of the shape it was given, {images.shape}; "
+                         f"got {out.shape}.")
     _v.finite(out, "what augment returned")
     return out
 
 
 @accepts(table=LossTable(), ax=OPTIONAL_AX, title=Text())
-def plot_factor_table(table: Any, ax: Axes | None = None, title: str = "Validation loss, mean ± sd over seeds") -> Axes:
+def plot_factor_table(table: Any, ax: Axes | None = None,
+                      title: str = "Validation loss, mean ± sd over seeds") -> Axes:
     """Error bars of `ablation.factor_table`'s validation loss, one row per factor, top to bottom (chapter 7).
 
-    Kept rows are drawn filled if the table has a boolean 'kept' column.
-    """
+    Kept rows are drawn filled if the table has a boolean 'kept' column."""
     ax = _new_axes(ax, (7, 0.45 * len(table) + 1.2))
     positions = list(range(len(table)))[::-1]
     kept = table["kept"] if "kept" in table else [True] * len(table)
@@ -550,8 +523,7 @@ def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normaliz
     """Lay a stack of maps (height, width, channels) out as one 2-D mosaic, NaN between tiles (chapter 8).
 
     With ``normalize=True`` each map is scaled to [0, 1] on its own (a flat map becomes 0), so
-    weak and strong maps both show their pattern. `ncols` defaults to a near-square grid.
-    """
+    weak and strong maps both show their pattern. `ncols` defaults to a near-square grid."""
     count = maps.shape[2]
     ncols = int(np.ceil(np.sqrt(count))) if ncols is None else ncols
     if not 1 <= ncols <= count:
@@ -569,7 +541,8 @@ def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None
     height, width = tile
     nrows = -(-count // ncols)
     ax.set_xticks([c * (width + 1) + (width - 1) / 2 for c in range(ncols)], [str(c) for c in range(ncols)])
-    ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(nrows)], [str(r * ncols) for r in range(nrows)])
+    ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(nrows)],
+                  [str(r * ncols) for r in range(nrows)])
     ax.tick_params(length=0, labelsize=7)
     ax.set_xlabel("+ column")
     ax.set_ylabel("filter number (row start)")
@@ -580,10 +553,10 @@ def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None
 def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "First-layer filters") -> Axes:
     """Draw kernels (filters, h, w) as a grid of tiny images on one colour scale around zero (chapter 8).
 
-    Red weights are positive (the filter likes ink there), blue negative (it likes no ink).
-    """
+    Red weights are positive (the filter likes ink there), blue negative (it likes no ink)."""
     mosaic = tile_maps(np.transpose(filters, (1, 2, 0)), ncols=ncols, normalize=False)
-    image = _signed(ax, np.ma.masked_invalid(mosaic), float(np.abs(filters).max()) or 1.0)
+    limit = float(np.abs(filters).max()) or 1.0
+    image = ax.imshow(np.ma.masked_invalid(mosaic), cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label="weight")
     _grid_ticks(ax, filters.shape[1:], filters.shape[0], ncols)
     ax.set_title(title)
@@ -594,27 +567,24 @@ def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "Fi
 def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: str = "") -> Axes:
     """Draw a layer's feature maps (height, width, channels) as a grid, each on its own scale (chapter 8).
 
-    Dark means a strong response; a blank tile is a filter that did not respond to this digit.
-    """
+    Dark means a strong response; a blank tile is a filter that did not respond to this digit."""
     ncols = int(np.ceil(np.sqrt(maps.shape[2]))) if ncols is None else ncols
     cmap = mpl.colormaps["gray_r"].with_extremes(bad="#d9d9d9")  # the gaps between tiles in light grey
-    ax.imshow(np.ma.masked_invalid(tile_maps(maps, ncols=ncols)), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    mosaic = np.ma.masked_invalid(tile_maps(maps, ncols=ncols))
+    ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     _grid_ticks(ax, maps.shape[:2], maps.shape[2], ncols)
     ax.set_title(title or f"{maps.shape[2]} maps of {maps.shape[0]}×{maps.shape[1]}")
     return ax
 
 
-@accepts(image=SCALED_DIGIT, heat=HeatMap(), ax=AxesSpec(), title=Text(), alpha=Number(minimum=0.0, maximum=1.0),
-         visible=Maybe(ImageMask()))
-def show_heatmap(
-    image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
-    visible: np.ndarray | None = None,
-) -> Axes:
+@accepts(image=SCALED_DIGIT, heat=HeatMap(), ax=AxesSpec(), title=Text(),
+         alpha=Number(minimum=0.0, maximum=1.0), visible=Maybe(ImageMask()))
+def show_heatmap(image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
+                 visible: np.ndarray | None = None) -> Axes:
     """Draw a (28, 28) heat map in [0, 1] over the digit it explains, in light grey (chapter 8).
 
     The darker the warm colour, the larger the heat. With `visible` (see
-    `inspection.visible_mask`), the pixels the network cannot see are hatched.
-    """
+    `inspection.visible_mask`), the pixels the network cannot see are hatched."""
     _picture(ax, image, vmax=3)  # faint ink as a backdrop
     ax.imshow(np.ma.masked_less(heat, 0.05), cmap="YlOrRd", vmin=0, vmax=1, alpha=alpha)
     if visible is not None:
@@ -624,17 +594,14 @@ def show_heatmap(
 
 
 @accepts(image=SCALED_DIGIT, model=DigitModel(), ax=AxesSpec(), title=Text())
-def show_receptive_fields(
-    image: np.ndarray, model: keras.Model, ax: Axes, cells: dict[str, tuple[int, int]] | None = None,
-    title: str = "",
-) -> Axes:
+def show_receptive_fields(image: np.ndarray, model: keras.Model, ax: Axes,
+                          cells: dict[str, tuple[int, int]] | None = None, title: str = "") -> Axes:
     """Draw, over the digit, the input window one cell of each layer sees, where it is (chapter 8).
 
     `cells` maps a layer name to a cell (row, col) of its map (default: the middle cell of
     each Conv2D map and the one cell of the last map). Each window comes from
     `inspection.field_windows`, so it sits where that cell really looks; the pixels no output
-    can depend on are hatched.
-    """
+    can depend on are hatched."""
     if cells is None:
         last = inspection.layer_steps(model)[-1][0]
         cells = inspection.default_cells(model, [*inspection.conv_layer_names(model), last])
@@ -644,10 +611,9 @@ def show_receptive_fields(
     colors = [ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR, "#CC79A7", "#E69F00", "#56B4E9"]
     for k, (name, (top, bottom, left, right)) in enumerate(windows.items()):
         row, col = cells[name]
-        ax.add_patch(Rectangle(
-            (left - 0.5, top - 0.5), right - left + 1, bottom - top + 1, fill=False, lw=2,
-            ec=colors[k % len(colors)], label=f"{name} ({row}, {col}): rows {top}-{bottom}, cols {left}-{right}",
-        ))
+        where = f"{name} ({row}, {col}): rows {top}-{bottom}, cols {left}-{right}"
+        ax.add_patch(Rectangle((left - 0.5, top - 0.5), right - left + 1, bottom - top + 1, fill=False, lw=2,
+                               ec=colors[k % len(colors)], label=where))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
     ax.set_title(title or "The input window of one cell of each layer")
     return ax
@@ -657,8 +623,7 @@ def show_receptive_fields(
 def show_visible_region(image: np.ndarray, mask: np.ndarray, ax: Axes, title: str = "") -> Axes:
     """Draw the digit with the pixels its network cannot see, outside `mask`, hatched (chapter 8).
 
-    `mask` is what `inspection.visible_mask` returns.
-    """
+    `mask` is what `inspection.visible_mask` returns."""
     _picture(ax, image, names=("column", "row"))
     _hatch_outside(ax, mask, outline=True)
     ax.set_title(title or "What the network can see")
@@ -685,11 +650,10 @@ def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> list[Axes]:
     """Draw each preprocessing stage on its own Axes (one per stage), titled with its size (chapter 9).
 
     The first stage is drawn as the picture looks (0 black, 1 white); the others as every
-    digit in this book, ink dark on white paper (0 white, 1 black).
-    """
+    digit in this book, ink dark on white paper (0 white, 1 black)."""
     axes = _each_axes(axes, len(stages), "stage")
     for index, (ax, (name, image)) in enumerate(zip(axes, stages.items(), strict=True)):
         _picture(ax, image, cmap="gray" if index == 0 else "gray_r", interpolation="nearest")
         ax.set_title(f"{name}\n{image.shape[0]}×{image.shape[1]}", fontsize=9)
-        ax.spines[:].set(visible=True, color="#999999")  # a thin frame: white-on-white stages keep their edges
+        ax.spines[:].set(visible=True, color="#999999")  # a frame: white-on-white stages keep their edges
     return axes
