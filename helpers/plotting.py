@@ -118,8 +118,7 @@ def _picture(ax: Axes, image: np.ndarray, vmax: float = 1.0, names: tuple[str, s
     ax.set_xticks(ticks)
     ax.set_yticks(ticks)
     if names:
-        ax.set_xlabel(names[0])
-        ax.set_ylabel(names[1])
+        ax.set(xlabel=names[0], ylabel=names[1])
 
 
 # --- Chapters 1-3: digits and the data -----------------------------------------------------
@@ -152,9 +151,7 @@ def show_pixel_values(image: np.ndarray, rows: tuple[int, int], cols: tuple[int,
                 color="white" if value > 0.5 * top else "#222222")
     ax.set_xticks(range(window.shape[1]), [str(c) for c in range(*cols)], fontsize=7)
     ax.set_yticks(range(window.shape[0]), [str(r) for r in range(*rows)], fontsize=7)
-    ax.set_title(title)
-    ax.set_xlabel("column (pixel)")
-    ax.set_ylabel("row (pixel)")
+    ax.set(title=title, xlabel="column (pixel)", ylabel="row (pixel)")
     return ax
 
 
@@ -204,9 +201,7 @@ def show_digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8, 
     ax.set_yticks([k * cell + 13.5 for k in range(10)], [str(k) for k in range(10)])
     ax.set_xticks([k * cell + 13.5 for k in range(per_class)], [str(k + 1) for k in range(per_class)])
     ax.tick_params(length=0)
-    ax.set_title(title)
-    ax.set_xlabel("example")
-    ax.set_ylabel("label (digit)")
+    ax.set(title=title, xlabel="example", ylabel="label (digit)")
     ax.spines[:].set_visible(False)
     return ax
 
@@ -221,9 +216,7 @@ def plot_class_counts(labels: np.ndarray, ax: Axes | None = None, title: str = "
     ax.bar_label(bars, labels=[f"{c:,}" for c in counts], fontsize=8, padding=2)
     ax.set_xticks(range(10))
     ax.set_ylim(0, counts.max() * 1.15 if counts.max() else 1)
-    ax.set_title(title)
-    ax.set_xlabel("digit (class)")
-    ax.set_ylabel("number of images")
+    ax.set(title=title, xlabel="digit (class)", ylabel="number of images")
     return ax
 
 
@@ -238,9 +231,8 @@ def plot_pixel_histogram(images: np.ndarray, ax: Axes | None = None, bins: int =
     ax = _new_axes(ax, (5.0, 3.5))
     ax.hist(values, bins=bins, range=(0, top), color=color, log=log)
     ax.set_xlim(0, top)
-    ax.set_title(title)
-    ax.set_xlabel("pixel value" + (" (0-255)" if top == 255 else " (scaled to 0-1)"))
-    ax.set_ylabel("number of pixels" + (" (log scale)" if log else ""))
+    ax.set(title=title, xlabel="pixel value" + (" (0-255)" if top == 255 else " (scaled to 0-1)"),
+           ylabel="number of pixels" + (" (log scale)" if log else ""))
     return ax
 
 
@@ -264,8 +256,7 @@ def show_kernels(kernels: np.ndarray | Sequence[np.ndarray], titles: Sequence[st
                     color="white" if abs(value) > 0.6 * limit else "#222222")
         ax.set_xticks(range(kernel.shape[1]))
         ax.set_yticks(range(kernel.shape[0]))
-        ax.set_xlabel("kernel column")
-        ax.set_ylabel("kernel row")
+        ax.set(xlabel="kernel column", ylabel="kernel row")
     return fig
 
 
@@ -286,8 +277,7 @@ def show_feature_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[
             image = ax.imshow(fmap, cmap="gray_r", vmin=0, vmax=float(fmap.max()) or 1.0)
         if colorbar:
             fig.colorbar(image, ax=ax, shrink=0.75)
-        ax.set_xlabel(f"column ({fmap.shape[1]} wide)")
-        ax.set_ylabel(f"row ({fmap.shape[0]} high)")
+        ax.set(xlabel=f"column ({fmap.shape[1]} wide)", ylabel=f"row ({fmap.shape[0]} high)")
     return fig
 
 
@@ -303,9 +293,8 @@ def plot_probabilities(probabilities: np.ndarray, ax: Axes | None = None, true_l
     ax.bar_label(bars, labels=[f"{p:.2f}" for p in probabilities], fontsize=8, padding=2)
     ax.set_xticks(range(10))
     ax.set_ylim(0, 1.1)
-    ax.set_title(title)
-    ax.set_xlabel("digit (class)" + (f"; the true digit is {true_label}" if true_label is not None else ""))
-    ax.set_ylabel("probability")
+    truth = f"; the true digit is {true_label}" if true_label is not None else ""
+    ax.set(title=title, xlabel="digit (class)" + truth, ylabel="probability")
     return ax
 
 
@@ -405,9 +394,8 @@ def plot_history(history: dict[str, list[float]], metric: str = "loss", ax: Axes
     if which in ("both", "validation"):
         ax.plot(epochs, val, "s--" if which == "both" else "s-", ms=3.5, color=None if label else VAL_COLOR,
                 label=f"{prefix}validation")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(metric.replace("_", " "))
-    ax.set_title(f"{metric.replace('_', ' ').capitalize()} per epoch")
+    name = metric.replace("_", " ")
+    ax.set(xlabel="epoch", ylabel=name, title=f"{name.capitalize()} per epoch")
     # Every epoch up to 20, then the first and every fifth: Matplotlib's own ticks would widen the axis.
     ax.set_xticks(epochs if len(epochs) <= 20 else epochs[(epochs == 1) | (epochs % 5 == 0)])
     ax.legend()
@@ -434,10 +422,9 @@ def plot_confusion_matrix(cm: np.ndarray, normalize: bool = False, ax: Axes | No
     sns.heatmap(values, annot=True, fmt=".1%" if normalize else "d", cmap="Blues", square=True, vmin=0,
                 vmax=vmax, cbar_kws={"label": label},
                 annot_kws={"fontsize": 6.5 if normalize else 7.5}, linewidths=0.5, linecolor="#eeeeee", ax=ax)
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
     ax.tick_params(axis="y", rotation=0)
-    ax.set_title("Confusion matrix, row-normalised" if normalize else "Confusion matrix, counts")
+    ax.set(title=f"Confusion matrix, {'row-normalised' if normalize else 'counts'}", xlabel="predicted digit",
+           ylabel="true digit")
     return ax
 
 
@@ -510,8 +497,7 @@ def plot_factor_table(table: Any, ax: Axes | None = None,
         ax.errorbar(line["val loss"], y, xerr=line["loss sd"], fmt="o", capsize=4, color="C0",
                     markerfacecolor="C0" if filled else "white", label=None)
     ax.set_yticks(positions, [str(label) for label in table.index])
-    ax.set_xlabel("validation loss after the last epoch (lower is better)")
-    ax.set_title(title)
+    ax.set(title=title, xlabel="validation loss after the last epoch (lower is better)")
     return ax
 
 
@@ -544,8 +530,7 @@ def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None
     ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(nrows)],
                   [str(r * ncols) for r in range(nrows)])
     ax.tick_params(length=0, labelsize=7)
-    ax.set_xlabel("+ column")
-    ax.set_ylabel("filter number (row start)")
+    ax.set(xlabel="+ column", ylabel="filter number (row start)")
 
 
 @accepts(filters=Stack("(filters, height, width)", "a Keras kernel? use first_layer_filters(model)"),
