@@ -475,7 +475,7 @@ def show_augmented(images: np.ndarray, augment: Callable[..., np.ndarray], copie
 
 
 def _augmented(augment: Callable[..., np.ndarray], images: np.ndarray) -> np.ndarray:
-    """One call of `augment` on the batch, checked to return a batch of the same shape in [0, 1]."""
+    """One call of `augment` on the batch, checked to return finite values in a batch of its shape."""
     out = _v.as_array(np.asarray(augment(images, training=True)), "what augment returned")
     if out.shape != images.shape:
         raise ValueError(f"augment should return a batch of the shape it was given, {images.shape}; "
@@ -522,15 +522,17 @@ def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normaliz
     return _mosaic(tiles, ncols, pad, fill=np.nan)
 
 
-def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None:
-    """Number the tiles' columns and rows of a mosaic on the axes (filter index = row*ncols+col)."""
-    height, width = tile
+def _tile_grid(ax: Axes, maps: np.ndarray, ncols: int, normalize: bool, **style: Any) -> Any:
+    """Draw `tile_maps(maps)`, the gaps masked, with its tiles numbered: filter = row start + column."""
+    image = ax.imshow(np.ma.masked_invalid(tile_maps(maps, ncols=ncols, normalize=normalize)), **style)
+    height, width, count = maps.shape
     nrows = -(-count // ncols)
     ax.set_xticks([c * (width + 1) + (width - 1) / 2 for c in range(ncols)], [str(c) for c in range(ncols)])
     ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(nrows)],
                   [str(r * ncols) for r in range(nrows)])
     ax.tick_params(length=0, labelsize=7)
     ax.set(xlabel="+ column", ylabel="filter number (row start)")
+    return image
 
 
 @accepts(filters=Stack("(filters, height, width)", "a Keras kernel? use first_layer_filters(model)"),
@@ -539,11 +541,10 @@ def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "Fi
     """Draw kernels (filters, h, w) as a grid of tiny images on one colour scale around zero (chapter 8).
 
     Red weights are positive (the filter likes ink there), blue negative (it likes no ink)."""
-    mosaic = tile_maps(np.transpose(filters, (1, 2, 0)), ncols=ncols, normalize=False)
     limit = float(np.abs(filters).max()) or 1.0
-    image = ax.imshow(np.ma.masked_invalid(mosaic), cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+    image = _tile_grid(ax, np.transpose(filters, (1, 2, 0)), ncols, False, cmap=SIGNED_CMAP, vmin=-limit,
+                       vmax=limit)
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label="weight")
-    _grid_ticks(ax, filters.shape[1:], filters.shape[0], ncols)
     ax.set_title(title)
     return ax
 
@@ -555,9 +556,7 @@ def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: s
     Dark means a strong response; a blank tile is a filter that did not respond to this digit."""
     ncols = int(np.ceil(np.sqrt(maps.shape[2]))) if ncols is None else ncols
     cmap = mpl.colormaps["gray_r"].with_extremes(bad="#d9d9d9")  # the gaps between tiles in light grey
-    mosaic = np.ma.masked_invalid(tile_maps(maps, ncols=ncols))
-    ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-    _grid_ticks(ax, maps.shape[:2], maps.shape[2], ncols)
+    _tile_grid(ax, maps, ncols, True, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax.set_title(title or f"{maps.shape[2]} maps of {maps.shape[0]}×{maps.shape[1]}")
     return ax
 
