@@ -76,11 +76,6 @@ OPTIONAL_AX = Maybe(AxesSpec())
 # --- Small shared pieces ------------------------------------------------------------------
 
 
-def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    """The given Axes, or a new one in a new figure of `figsize` inches."""
-    return plt.subplots(figsize=figsize)[1] if ax is None else ax
-
-
 def _each_axes(axes: Any, count: int, what: str) -> list[Axes]:
     """The Axes of `axes` (a list or an array of them), checked to be one per `what`."""
     axes = list(np.ravel(np.asarray(axes, dtype=object)))
@@ -127,7 +122,7 @@ def _picture(ax: Axes, image: np.ndarray, vmax: float = 1.0, names: tuple[str, s
 @accepts(image=OneDigit(), ax=OPTIONAL_AX, title=Text())
 def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "A handwritten digit") -> Axes:
     """Draw one digit, (28, 28) or (28, 28, 1), raw or scaled, ink dark on white (chapter 1)."""
-    ax = _new_axes(ax, (3.2, 3.2))
+    ax = ax or plt.subplots(figsize=(3.2, 3.2))[1]
     _picture(ax, image, _pixel_top(image), ("column (pixel)", "row (pixel)"))
     ax.set_title(title)
     return ax
@@ -143,7 +138,7 @@ def show_pixel_values(image: np.ndarray, rows: tuple[int, int], cols: tuple[int,
     stay readable; the tick labels are the pixels' indices in the full image."""
     window = image[rows[0] : rows[1], cols[0] : cols[1]]
     top = _pixel_top(image)
-    ax = _new_axes(ax, (0.45 * window.shape[1] + 1, 0.45 * window.shape[0] + 1))
+    ax = ax or plt.subplots(figsize=(0.45 * window.shape[1] + 1, 0.45 * window.shape[0] + 1))[1]
     ax.imshow(window, cmap="gray_r", vmin=0, vmax=top)
     for (r, c), value in np.ndenumerate(window):
         text = f"{int(value)}" if top == 255 else f"{value:.2f}".lstrip("0")
@@ -195,7 +190,7 @@ def show_digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8, 
                     title: str = "Examples of each digit") -> Axes:
     """Draw `per_class` examples of every digit, one row per digit, 0 at the top (chapter 2)."""
     mosaic = digit_mosaic(images, labels, per_class=per_class)
-    ax = _new_axes(ax, (0.6 * per_class + 1, 7.0))
+    ax = ax or plt.subplots(figsize=(0.6 * per_class + 1, 7.0))[1]
     ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=_pixel_top(mosaic))
     cell = mosaic.shape[0] // 10
     ax.set_yticks([k * cell + 13.5 for k in range(10)], [str(k) for k in range(10)])
@@ -211,7 +206,7 @@ def plot_class_counts(labels: np.ndarray, ax: Axes | None = None, title: str = "
                       color: str = TRAIN_COLOR) -> Axes:
     """Bar chart of how many times each digit 0-9 occurs in `labels`, each bar labelled (chapter 2)."""
     counts = np.bincount(labels, minlength=10)
-    ax = _new_axes(ax, (6.0, 3.5))
+    ax = ax or plt.subplots(figsize=(6.0, 3.5))[1]
     bars = ax.bar(range(10), counts, color=color)
     ax.bar_label(bars, labels=[f"{c:,}" for c in counts], fontsize=8, padding=2)
     ax.set_xticks(range(10))
@@ -228,7 +223,7 @@ def plot_pixel_histogram(images: np.ndarray, ax: Axes | None = None, bins: int =
     With `log` the counts axis is logarithmic: most pixels are 0."""
     values = images.ravel()
     top = _pixel_top(values)
-    ax = _new_axes(ax, (5.0, 3.5))
+    ax = ax or plt.subplots(figsize=(5.0, 3.5))[1]
     ax.hist(values, bins=bins, range=(0, top), color=color, log=log)
     ax.set_xlim(0, top)
     ax.set(title=title, xlabel="pixel value" + (" (0-255)" if top == 255 else " (scaled to 0-1)"),
@@ -287,7 +282,7 @@ def plot_probabilities(probabilities: np.ndarray, ax: Axes | None = None, true_l
     """Bar chart of one image's 10 class probabilities, the most probable highlighted (chapter 1).
 
     `true_label`, if given, is named in the x-axis label."""
-    ax = _new_axes(ax, (5.0, 3.0))
+    ax = ax or plt.subplots(figsize=(5.0, 3.0))[1]
     colors = [ACCENT_COLOR if k == probabilities.argmax() else TRAIN_COLOR for k in range(10)]
     bars = ax.bar(range(10), probabilities, color=colors)
     ax.bar_label(bars, labels=[f"{p:.2f}" for p in probabilities], fontsize=8, padding=2)
@@ -333,7 +328,7 @@ def plot_network(layers: list[tuple[str, tuple[int, ...], int]], input_shape: tu
     `helpers.models.SEED_LAYERS`. Each block is labelled with its name, shape and parameters;
     colours tell convolution, pooling, flatten and dense apart."""
     blocks = [("input", input_shape, 0)] + layers
-    ax = _new_axes(ax, (1.15 * len(blocks) + 0.4, 3.2))
+    ax = ax or plt.subplots(figsize=(1.15 * len(blocks) + 0.4, 3.2))[1]
     step, top, previous = 1.25, 1.6, 0.0
     for i, (name, shape, params) in enumerate(blocks):
         kind = next((kind for kind in ("conv", "pool", "flatten", "dense", "input") if kind in name.lower()),
@@ -386,7 +381,7 @@ def plot_history(history: dict[str, list[float]], metric: str = "loss", ax: Axes
     `history`: a keras History, its ``.history`` dict or a record saved by `helpers.training`.
     `label` prefixes the legend, to compare runs."""
     train, val = _curves(history, metric)
-    ax = _new_axes(ax, (6.0, 4.0))
+    ax = ax or plt.subplots(figsize=(6.0, 4.0))[1]
     epochs = np.arange(1, len(train) + 1)
     prefix = f"{label} " if label else ""
     if which in ("both", "train"):
@@ -413,7 +408,7 @@ def plot_confusion_matrix(cm: np.ndarray, normalize: bool = False, ax: Axes | No
     mistakes show; the diagonal is then off the scale (the numbers in the cells stay exact)."""
     import seaborn as sns  # here: seaborn is slow to import and only this plot uses it
 
-    ax = _new_axes(ax, (6.4, 5.4))
+    ax = ax or plt.subplots(figsize=(6.4, 5.4))[1]
     values = normalize_rows(cm) if normalize else cm
     off_diagonal = values[~np.eye(10, dtype=bool)]
     vmax = float(off_diagonal.max()) if scale_to_mistakes and off_diagonal.max() > 0 else None
@@ -490,7 +485,7 @@ def plot_factor_table(table: Any, ax: Axes | None = None,
     """Error bars of `ablation.factor_table`'s validation loss, one row per factor, top to bottom (chapter 7).
 
     Kept rows are drawn filled if the table has a boolean 'kept' column."""
-    ax = _new_axes(ax, (7, 0.45 * len(table) + 1.2))
+    ax = ax or plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))[1]
     positions = list(range(len(table)))[::-1]
     kept = table["kept"] if "kept" in table else [True] * len(table)
     for y, (_, line), filled in zip(positions, table.iterrows(), kept, strict=True):
