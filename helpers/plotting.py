@@ -64,8 +64,10 @@ if TYPE_CHECKING:
 SIGNED_CMAP = "RdBu_r"
 #: Most digits `plot_misclassified` draws: one small picture each; more would take minutes.
 MAX_GALLERY = 100
-PICK_FIRST = "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
-GALLERY = Pictures(nonempty=True, most=MAX_GALLERY, why="one small plot each", hint=PICK_FIRST)
+#: The digits of a gallery: 1 to `MAX_GALLERY`; more are refused with a hint to pick some first.
+GALLERY = Pictures(nonempty=True, most=MAX_GALLERY, why="one small plot each",
+                   hint="Pick the ones to show first, e.g. "
+                        "shown = misclassified_indices(y_test, y_pred)[:32].")
 #: Most panels `show_kernels` and `show_feature_maps` draw side by side in one row.
 MAX_PANELS = 16
 #: A digit drawn as the networks of chapter 8 take it: (28, 28), (28, 28, 1) or a batch of one.
