@@ -562,7 +562,7 @@ def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: s
          alpha=Number(minimum=0.0, maximum=1.0), visible=Maybe(ImageMask()))
 def show_heatmap(image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
                  visible: np.ndarray | None = None) -> Axes:
-    """Draw a (28, 28) heat map in [0, 1] over the digit it explains, in light grey (chapter 8).
+    """Draw a (28, 28) heat map in [0, 1] over the faint digit it explains (chapter 8).
 
     The darker the warm colour, the larger the heat. With `visible` (see
     `inspection.visible_mask`), the pixels the network cannot see are hatched."""
