@@ -1428,3 +1428,46 @@ def one_per_epoch(history: dict[str, list[float]], epoch_seconds: list[float]) -
     if epochs != {len(epoch_seconds)}:
         raise ValueError(f"epoch_seconds should have one time per epoch, {epochs.pop()} like the metrics; "
                          f"got {len(epoch_seconds)}.")
+
+
+# --- Drawing, round two ---
+#
+# Many digits drawn as pictures, and kernels small enough to write their weights in.
+
+
+def _pictures(value: Any, name: str, scaled: bool, nonempty: bool, most: int | None, why: str,
+              hint: str) -> np.ndarray:
+    array = images(value, name, nonempty=nonempty)
+    pixels(array, name)
+    if most is not None and len(array) > most:
+        raise ValueError(f"{name} should hold at most {most} digits, {why}; got {len(array):,}."
+                         f"{' ' + hint if hint else ''}")
+    if scaled:
+        return images(array, name, scaled=True).astype(np.float32).reshape(-1, 28, 28, 1)
+    return array
+
+
+class Pictures(_Spec):
+    """Digits (n, 28, 28) or (n, 28, 28, 1) whose values are pixels, 0-255 or [0, 1]; with `scaled`,
+    floats in [0, 1], checked as float32 (n, 28, 28, 1); at most `most` of them (`why` says why)."""
+
+    def __init__(self, scaled: bool = False, nonempty: bool = False, most: int | None = None, why: str = "",
+                 hint: str = "") -> None:
+        super().__init__(_pictures, scaled=scaled, nonempty=nonempty, most=most, why=why, hint=hint)
+
+
+def _kernels(value: Any, name: str, most: int) -> list[np.ndarray]:
+    kernels = _panels(value, name, most)
+    shapes = sorted({kernel.shape for kernel in kernels})
+    if len(shapes) > 1:
+        raise ValueError(f"{name} should all have one shape, to share a colour scale; got shapes {shapes}.")
+    if max(shapes[0]) > 9:
+        raise ValueError(f"{name} should be small grids (at most 9x9) to show their weights; got {shapes[0]}.")
+    return kernels
+
+
+class Kernels(_Spec):
+    """Panels (see `Panels`) of one shape, at most 9x9: kernels whose weights can be written in."""
+
+    def __init__(self, most: int = 16) -> None:
+        super().__init__(_kernels, most=most)

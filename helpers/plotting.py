@@ -1,12 +1,10 @@
 """The book's plots: digits, data summaries, kernels, feature maps, training curves, mistakes,
 what a trained network looks at, and the stages of preparing your own digit.
 
-Every function is pure: its arguments are checked first (the ``@accepts`` guards above each
-function; a `ValueError` or `TypeError` says what was expected and what came), it draws on the
-`ax` (or `axes`) it is given, creating one only when none is given, and returns what it drew
-on. Nothing is shown or saved here: the notebook displays the figure. Digits are drawn as dark
-ink on white paper (the book's ``gray_r`` colour map), so pixel value 0 is white and the
-largest value is black. The numbers drawn in chapter 8 are computed in `helpers.inspection`.
+The ``@accepts`` guard above each function checks its arguments first. A function draws on
+the `ax` (or `axes`) it is given, making one only when none is, and returns what it drew on;
+the notebook shows the figure. Digits are dark ink on white paper (``gray_r``): pixel value 0
+is white, the largest black. The numbers drawn in chapter 8 come from `helpers.inspection`.
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from helpers import _validate as _v
 from helpers import inspection
 from helpers._validate import (
     AxesSpec,
+    ConfusionMatrix,
     Digit,
     DigitModel,
     FigureSpec,
@@ -33,6 +32,8 @@ from helpers._validate import (
     HeatMap,
     ImageMask,
     InputShape,
+    Kernels,
+    Labels,
     LayerTable,
     LossTable,
     Maybe,
@@ -40,6 +41,7 @@ from helpers._validate import (
     OneDigit,
     OneOf,
     Panels,
+    Pictures,
     PlotHistory,
     Positions,
     ProbabilityRow,
@@ -52,8 +54,7 @@ from helpers._validate import (
     Whole,
     accepts,
 )
-from helpers.data import check_images, check_labels
-from helpers.evaluation import check_confusion_matrix, normalize_rows
+from helpers.evaluation import normalize_rows
 from helpers.style import ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR
 
 if TYPE_CHECKING:
@@ -63,6 +64,10 @@ if TYPE_CHECKING:
 SIGNED_CMAP = "RdBu_r"
 #: Most digits `plot_misclassified` draws: one small picture each; more would take minutes.
 MAX_GALLERY = 100
+#: The digits of a gallery: 1 to `MAX_GALLERY`; more are refused with a hint to pick some first.
+GALLERY = Pictures(nonempty=True, most=MAX_GALLERY, why="one small plot each",
+                   hint="Pick the ones to show first, e.g. "
+                        "shown = misclassified_indices(y_test, y_pred)[:32].")
 #: Most panels `show_kernels` and `show_feature_maps` draw side by side in one row.
 MAX_PANELS = 16
 #: A digit drawn as the networks of chapter 8 take it: (28, 28), (28, 28, 1) or a batch of one.
@@ -70,51 +75,7 @@ SCALED_DIGIT = OneDigit(shapes=((28, 28), (28, 28, 1), (1, 28, 28, 1)), scaled=T
 OPTIONAL_AX = Maybe(AxesSpec())
 
 
-# --- Specs that use the checks of helpers.data and helpers.evaluation ----------------------
-
-
-def _pictures(value: Any, name: str) -> np.ndarray:
-    """Digits (n, 28, 28) or (n, 28, 28, 1) whose values are pixels, raw or scaled."""
-    images = _v.as_array(value, name)
-    check_images(images, name=name)
-    _v.pixels(images, name)
-    return images
-
-
-def _scaled_pictures(value: Any, name: str) -> np.ndarray:
-    """Digits of floats in [0, 1], as float32 (n, 28, 28, 1)."""
-    images = _pictures(value, name)
-    check_images(images, scaled=True, name=name)
-    return images.astype(np.float32).reshape(-1, 28, 28, 1)
-
-
-def _gallery(value: Any, name: str) -> np.ndarray:
-    """1 to `MAX_GALLERY` digits of pixels: each is its own small plot, so 10,000 would take minutes."""
-    images = _pictures(value, name)
-    if not len(images):
-        raise ValueError("there are no images to show; pass at least one.")
-    if len(images) > MAX_GALLERY:
-        raise ValueError(
-            f"plot_misclassified draws at most {MAX_GALLERY} digits, one small plot each; got {len(images):,}. "
-            "Pick the ones to show first, e.g. shown = misclassified_indices(y_test, y_pred)[:32]."
-        )
-    return images
-
-
-def _labels(value: Any, name: str) -> np.ndarray:
-    return check_labels(value, name=name)
-
-
-def _counts(value: Any, name: str) -> np.ndarray:
-    return check_confusion_matrix(value)
-
-
 # --- Small shared pieces ------------------------------------------------------------------
-
-
-def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    """The given Axes, or a new one in a new figure of `figsize` inches."""
-    return plt.subplots(figsize=figsize)[1] if ax is None else ax
 
 
 def _each_axes(axes: Any, count: int, what: str) -> list[Axes]:
@@ -125,12 +86,18 @@ def _each_axes(axes: Any, count: int, what: str) -> list[Axes]:
     return [_v.axes(one, "each of axes") for one in axes]
 
 
-def _grid_axes(axes: Sequence[Axes] | np.ndarray | None, k: int, width: float) -> tuple[Figure, list[Axes]]:
-    """The given k Axes (and their figure), or a new row of k."""
+def _panel_row(panels: list, titles: list[str], axes: Any, what: str, width: float) -> tuple[Figure, list]:
+    """One Axes per panel, each with its title: the given ones, or a new row `width` inches each."""
+    if len(titles) != len(panels):
+        raise ValueError(f"titles should hold one title per {what}: "
+                         f"{len(panels)} {what}s, {len(titles)} titles.")
     if axes is None:
-        fig, made = plt.subplots(1, k, figsize=(width * k, width + 0.6), squeeze=False, layout="constrained")
-        return fig, list(made[0])
-    axes = _each_axes(axes, k, "panel")
+        fig, made = plt.subplots(1, len(panels), figsize=(width * len(panels), width + 0.6), squeeze=False,
+                                 layout="constrained")
+        axes = list(made[0])
+    axes = _each_axes(axes, len(panels), "panel")
+    for ax, title in zip(axes, titles, strict=True):
+        ax.set_title(title)
     return axes[0].figure, axes
 
 
@@ -139,11 +106,16 @@ def _pixel_top(values: np.ndarray) -> float:
     return 255.0 if values.dtype == np.uint8 or (values.size and values.max() > 1) else 1.0
 
 
-def _digit_ticks(ax: Axes, xlabel: str = "column (pixel)", ylabel: str = "row (pixel)") -> None:
-    ax.set_xticks([0, 7, 14, 21, 27])
-    ax.set_yticks([0, 7, 14, 21, 27])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+def _picture(ax: Axes, image: np.ndarray, vmax: float = 1.0, names: tuple[str, str] | None = None,
+             cmap: str = "gray_r", **style: Any) -> None:
+    """Draw `image` from 0 (white) to `vmax` (black); with `names`, ticks every 7 pixels on axes
+    so named, else no ticks."""
+    ax.imshow(image, cmap=cmap, vmin=0, vmax=vmax, **style)
+    ticks = [0, 7, 14, 21, 27] if names else []
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    if names:
+        ax.set(xlabel=names[0], ylabel=names[1])
 
 
 # --- Chapters 1-3: digits and the data -----------------------------------------------------
@@ -151,35 +123,24 @@ def _digit_ticks(ax: Axes, xlabel: str = "column (pixel)", ylabel: str = "row (p
 
 @accepts(image=OneDigit(), ax=OPTIONAL_AX, title=Text())
 def show_digit(image: np.ndarray, ax: Axes | None = None, title: str = "A handwritten digit") -> Axes:
-    """Draw one digit as a picture, ink dark on white (chapter 1).
-
-    `image`: shape (28, 28) or (28, 28, 1), raw pixels 0-255 or scaled values in [0, 1].
-    Returns the Axes.
-    """
-    ax = _new_axes(ax, (3.2, 3.2))
-    ax.imshow(image, cmap="gray_r", vmin=0, vmax=_pixel_top(image))
+    """Draw one digit, (28, 28) or (28, 28, 1), raw or scaled, ink dark on white (chapter 1)."""
+    ax = ax or plt.subplots(figsize=(3.2, 3.2))[1]
+    _picture(ax, image, _pixel_top(image), ("column (pixel)", "row (pixel)"))
     ax.set_title(title)
-    _digit_ticks(ax)
     return ax
 
 
-@accepts(image=OneDigit(), rows=Span(within=28, widest=16), cols=Span(within=28, widest=16), ax=OPTIONAL_AX, title=Text())
-def show_pixel_values(
-    image: np.ndarray,
-    rows: tuple[int, int],
-    cols: tuple[int, int],
-    ax: Axes | None = None,
-    title: str = "Pixel values",
-) -> Axes:
+@accepts(image=OneDigit(), rows=Span(within=28, widest=16), cols=Span(within=28, widest=16), ax=OPTIONAL_AX,
+         title=Text())
+def show_pixel_values(image: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], ax: Axes | None = None,
+                      title: str = "Pixel values") -> Axes:
     """Draw a window of a digit with each pixel's number written in its square (chapter 1).
 
-    `image`: shape (28, 28) or (28, 28, 1). `rows` and `cols` are half-open ranges
-    ``(start, stop)`` inside 0-28, at most 16 wide so the numbers stay readable. Tick labels
-    are the pixels' indices in the full image. Returns the Axes.
-    """
+    `rows` and `cols` are half-open ranges ``(start, stop)``, at most 16 wide so the numbers
+    stay readable; the tick labels are the pixels' indices in the full image."""
     window = image[rows[0] : rows[1], cols[0] : cols[1]]
     top = _pixel_top(image)
-    ax = _new_axes(ax, (0.45 * window.shape[1] + 1, 0.45 * window.shape[0] + 1))
+    ax = ax or plt.subplots(figsize=(0.45 * window.shape[1] + 1, 0.45 * window.shape[0] + 1))[1]
     ax.imshow(window, cmap="gray_r", vmin=0, vmax=top)
     for (r, c), value in np.ndenumerate(window):
         text = f"{int(value)}" if top == 255 else f"{value:.2f}".lstrip("0")
@@ -187,149 +148,104 @@ def show_pixel_values(
                 color="white" if value > 0.5 * top else "#222222")
     ax.set_xticks(range(window.shape[1]), [str(c) for c in range(*cols)], fontsize=7)
     ax.set_yticks(range(window.shape[0]), [str(r) for r in range(*rows)], fontsize=7)
-    ax.set_title(title)
-    ax.set_xlabel("column (pixel)")
-    ax.set_ylabel("row (pixel)")
+    ax.set(title=title, xlabel="column (pixel)", ylabel="row (pixel)")
     return ax
 
 
 @accepts(ax=AxesSpec(), rows=Span(), cols=Span())
 def mark_window(ax: Axes, rows: tuple[int, int], cols: tuple[int, int], color: str = VAL_COLOR) -> Axes:
-    """Outline the window ``rows x cols`` (half-open ranges) on an image drawn in `ax` (chapter 1).
-
-    Used with `show_digit` to show where a `show_pixel_values` window sits.
-    """
+    """Outline the window ``rows x cols`` on a digit drawn in `ax`, e.g. by `show_digit` (chapter 1)."""
     ax.add_patch(Rectangle((cols[0] - 0.5, rows[0] - 0.5), cols[1] - cols[0], rows[1] - rows[0],
                            fill=False, edgecolor=color, linewidth=2))
     return ax
 
 
-@accepts(images=_pictures, labels=_labels, per_class=Whole(), pad=Whole(minimum=0, maximum=28))
-def digit_mosaic(images: np.ndarray, labels: np.ndarray, per_class: int = 8, pad: int = 2) -> np.ndarray:
-    """One big picture: row k holds the first `per_class` images whose label is k (chapter 2).
-
-    `images`: (n, 28, 28) or (n, 28, 28, 1); `labels`: (n,) digits 0-9, every digit at least
-    `per_class` times. Returns an array of shape (10 * (28 + pad), per_class * (28 + pad)) with
-    the images' own values and `pad` blank pixels after each digit.
-    """
-    _v.same_length(images=images, labels=labels)
-    found = np.bincount(labels, minlength=10)
-    if found.min() < per_class:  # before the mosaic is allocated: a huge per_class would fill the memory
-        digit = int(np.argmin(found))
-        raise ValueError(f"need {per_class} examples of each digit; the digit {digit} has {found[digit]}.")
-    images = images.reshape(len(images), 28, 28)
-    cell = 28 + pad
-    mosaic = np.zeros((10 * cell, per_class * cell), dtype=images.dtype)
-    for digit in range(10):
-        for column, index in enumerate(np.flatnonzero(labels == digit)[:per_class]):
-            mosaic[digit * cell : digit * cell + 28, column * cell : column * cell + 28] = images[index]
+def _mosaic(tiles: np.ndarray, ncols: int, pad: int, fill: float) -> np.ndarray:
+    """Tiles (k, h, w) laid out in rows of `ncols`, `pad` pixels of `fill` between them."""
+    count, height, width = tiles.shape
+    nrows = -(-count // ncols)  # rounded up: a last row that is not full still gets drawn
+    mosaic = np.full((nrows * (height + pad) - pad, ncols * (width + pad) - pad), fill, tiles.dtype)
+    for k, tile in enumerate(tiles):
+        top, left = (k // ncols) * (height + pad), (k % ncols) * (width + pad)
+        mosaic[top : top + height, left : left + width] = tile
     return mosaic
 
 
-@accepts(ax=OPTIONAL_AX, title=Text())
-def show_digit_grid(
-    images: np.ndarray,
-    labels: np.ndarray,
-    per_class: int = 8,
-    ax: Axes | None = None,
-    title: str = "Examples of each digit",
-) -> Axes:
-    """Draw `per_class` examples of every digit, one row per class, 0 at the top (chapter 2).
+@accepts(images=Pictures(), labels=Labels(), per_class=Whole(), pad=Whole(minimum=0, maximum=28))
+def digit_mosaic(images: np.ndarray, labels: np.ndarray, per_class: int = 8, pad: int = 2) -> np.ndarray:
+    """One picture: row k holds the first `per_class` images whose label is k (chapter 2).
 
-    `images`: (n, 28, 28) or (n, 28, 28, 1), raw or scaled; `labels`: (n,) digits 0-9.
-    Returns the Axes.
-    """
+    Every digit must occur at least `per_class` times. The result, of shape
+    (10 * (28 + pad), per_class * (28 + pad)), has `pad` blank pixels after each digit."""
+    _v.same_length(images=images, labels=labels)
+    found = np.bincount(labels, minlength=10)
+    if found.min() < per_class:  # before the mosaic is made: a huge per_class would fill the memory
+        digit = int(np.argmin(found))
+        raise ValueError(f"need {per_class} examples of each digit; the digit {digit} has {found[digit]}.")
+    picked = np.concatenate([np.flatnonzero(labels == digit)[:per_class] for digit in range(10)])
+    mosaic = _mosaic(images.reshape(-1, 28, 28)[picked], per_class, pad, fill=0)
+    return np.pad(mosaic, ((0, pad), (0, pad)))
+
+
+@accepts(ax=OPTIONAL_AX, title=Text())
+def show_digit_grid(images: np.ndarray, labels: np.ndarray, per_class: int = 8, ax: Axes | None = None,
+                    title: str = "Examples of each digit") -> Axes:
+    """Draw `per_class` examples of every digit, one row per digit, 0 at the top (chapter 2)."""
     mosaic = digit_mosaic(images, labels, per_class=per_class)
-    ax = _new_axes(ax, (0.6 * per_class + 1, 7.0))
+    ax = ax or plt.subplots(figsize=(0.6 * per_class + 1, 7.0))[1]
     ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=_pixel_top(mosaic))
     cell = mosaic.shape[0] // 10
     ax.set_yticks([k * cell + 13.5 for k in range(10)], [str(k) for k in range(10)])
     ax.set_xticks([k * cell + 13.5 for k in range(per_class)], [str(k + 1) for k in range(per_class)])
     ax.tick_params(length=0)
-    ax.set_title(title)
-    ax.set_xlabel("example")
-    ax.set_ylabel("label (digit)")
-    for side in ax.spines.values():
-        side.set_visible(False)
+    ax.set(title=title, xlabel="example", ylabel="label (digit)")
+    ax.spines[:].set_visible(False)
     return ax
 
 
-@accepts(labels=_labels, ax=OPTIONAL_AX, title=Text())
-def plot_class_counts(
-    labels: np.ndarray,
-    ax: Axes | None = None,
-    title: str = "Images per digit",
-    color: str = TRAIN_COLOR,
-) -> Axes:
-    """Bar chart of how many times each digit 0-9 occurs in `labels`, shape (n,) (chapter 2).
-
-    Each bar is labelled with its count. Returns the Axes.
-    """
-    _v.nonempty(labels, "labels")
+@accepts(labels=Labels(nonempty=True), ax=OPTIONAL_AX, title=Text())
+def plot_class_counts(labels: np.ndarray, ax: Axes | None = None, title: str = "Images per digit",
+                      color: str = TRAIN_COLOR) -> Axes:
+    """Bar chart of how many times each digit 0-9 occurs in `labels`, each bar labelled (chapter 2)."""
     counts = np.bincount(labels, minlength=10)
-    ax = _new_axes(ax, (6.0, 3.5))
+    ax = ax or plt.subplots(figsize=(6.0, 3.5))[1]
     bars = ax.bar(range(10), counts, color=color)
     ax.bar_label(bars, labels=[f"{c:,}" for c in counts], fontsize=8, padding=2)
     ax.set_xticks(range(10))
     ax.set_ylim(0, counts.max() * 1.15 if counts.max() else 1)
-    ax.set_title(title)
-    ax.set_xlabel("digit (class)")
-    ax.set_ylabel("number of images")
+    ax.set(title=title, xlabel="digit (class)", ylabel="number of images")
     return ax
 
 
-@accepts(images=_pictures, ax=OPTIONAL_AX, bins=Whole(maximum=1024), title=Text(), log=Flag())
-def plot_pixel_histogram(
-    images: np.ndarray,
-    ax: Axes | None = None,
-    bins: int = 51,
-    title: str = "Pixel values",
-    log: bool = True,
-    color: str = TRAIN_COLOR,
-) -> Axes:
-    """Histogram of every pixel value in `images`, (n, 28, 28) or (n, 28, 28, 1) (chapter 3).
+@accepts(images=Pictures(nonempty=True), ax=OPTIONAL_AX, bins=Whole(maximum=1024), title=Text(), log=Flag())
+def plot_pixel_histogram(images: np.ndarray, ax: Axes | None = None, bins: int = 51,
+                         title: str = "Pixel values", log: bool = True, color: str = TRAIN_COLOR) -> Axes:
+    """Histogram of every pixel value in `images`, over 0-255 or [0, 1] (chapter 3).
 
-    Raw pixels are binned over 0-255, scaled ones over [0, 1]; with `log` the counts axis
-    is logarithmic (most pixels are 0). Returns the Axes.
-    """
-    if not len(images):
-        raise ValueError("images should hold at least one image; got none.")
+    With `log` the counts axis is logarithmic: most pixels are 0."""
     values = images.ravel()
     top = _pixel_top(values)
-    ax = _new_axes(ax, (5.0, 3.5))
+    ax = ax or plt.subplots(figsize=(5.0, 3.5))[1]
     ax.hist(values, bins=bins, range=(0, top), color=color, log=log)
     ax.set_xlim(0, top)
-    ax.set_title(title)
-    ax.set_xlabel("pixel value" + (" (0-255)" if top == 255 else " (scaled to 0-1)"))
-    ax.set_ylabel("number of pixels" + (" (log scale)" if log else ""))
+    ax.set(title=title, xlabel="pixel value" + (" (0-255)" if top == 255 else " (scaled to 0-1)"),
+           ylabel="number of pixels" + (" (log scale)" if log else ""))
     return ax
 
 
 # --- Chapter 1: kernels, feature maps and probabilities ------------------------------------
 
 
-@accepts(kernels=Panels(most=MAX_PANELS), titles=Titles())
-def show_kernels(
-    kernels: np.ndarray | Sequence[np.ndarray],
-    titles: Sequence[str],
-    axes: Sequence[Axes] | None = None,
-) -> Figure:
+@accepts(kernels=Kernels(most=MAX_PANELS), titles=Titles())
+def show_kernels(kernels: np.ndarray | Sequence[np.ndarray], titles: Sequence[str],
+                 axes: Sequence[Axes] | None = None) -> Figure:
     """Draw convolution kernels side by side, each weight written in its square (chapter 1).
 
-    `kernels`: shape (k, h, w) (or one (h, w) kernel), small grids such as 3x3, any real
-    values; `titles`: k names. Positive weights are red, negative blue, zero white, on one
-    colour scale shared by all kernels. Returns the Figure.
-    """
-    if len(titles) != len(kernels):
-        raise ValueError(f"titles should hold one title per kernel: {len(kernels)} kernels, {len(titles)} titles.")
-    shapes = sorted({kernel.shape for kernel in kernels})
-    if len(shapes) > 1:
-        raise ValueError(f"kernels should all have one shape, to share a colour scale; got shapes {shapes}.")
-    if max(shapes[0]) > 9:
-        raise ValueError(f"kernels should be small grids (at most 9x9) to show their weights; got {shapes[0]}.")
-    fig, axes = _grid_axes(axes, len(kernels), 2.4)
+    `kernels`: a (k, h, w) stack or a list of small grids such as 3x3. Positive weights are
+    red, negative blue, zero white, on one colour scale shared by all kernels."""
+    fig, axes = _panel_row(kernels, titles, axes, "kernel", 2.4)
     limit = max(float(np.abs(kernel).max()) for kernel in kernels) or 1.0
-    for ax, kernel, title in zip(axes, kernels, titles, strict=True):
+    for ax, kernel in zip(axes, kernels, strict=True):
         ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(kernel):
             text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
@@ -337,30 +253,20 @@ def show_kernels(
                     color="white" if abs(value) > 0.6 * limit else "#222222")
         ax.set_xticks(range(kernel.shape[1]))
         ax.set_yticks(range(kernel.shape[0]))
-        ax.set_title(title)
-        ax.set_xlabel("kernel column")
-        ax.set_ylabel("kernel row")
+        ax.set(xlabel="kernel column", ylabel="kernel row")
     return fig
 
 
 @accepts(maps=Panels(most=MAX_PANELS), titles=Titles(), colorbar=Flag())
-def show_feature_maps(
-    maps: np.ndarray | Sequence[np.ndarray],
-    titles: Sequence[str],
-    axes: Sequence[Axes] | None = None,
-    colorbar: bool = True,
-) -> Figure:
+def show_feature_maps(maps: np.ndarray | Sequence[np.ndarray], titles: Sequence[str],
+                      axes: Sequence[Axes] | None = None, colorbar: bool = True) -> Figure:
     """Draw 2-D maps (images, feature maps) side by side, each on its own colour scale (chapter 1).
 
-    `maps`: a list of 2-D arrays (shapes may differ), a (k, h, w) stack or one (h, w) map, any
-    real values. A map with negative values
-    is drawn red (positive) and blue (negative) around a white zero; a map with none is drawn
-    as ink on white from 0 to its maximum. Returns the Figure.
-    """
-    if len(titles) != len(maps):
-        raise ValueError(f"titles should hold one title per map: {len(maps)} maps, {len(titles)} titles.")
-    fig, axes = _grid_axes(axes, len(maps), 3.3 if colorbar else 2.8)
-    for ax, fmap, title in zip(axes, maps, titles, strict=True):
+    `maps`: a list of 2-D arrays (shapes may differ), a (k, h, w) stack or one map. A map with
+    negative values is red above zero and blue below; one without is ink on white from 0 to its
+    maximum."""
+    fig, axes = _panel_row(maps, titles, axes, "map", 3.3 if colorbar else 2.8)
+    for ax, fmap in zip(axes, maps, strict=True):
         if fmap.min() < 0:
             limit = float(np.abs(fmap).max())
             image = ax.imshow(fmap, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
@@ -368,92 +274,77 @@ def show_feature_maps(
             image = ax.imshow(fmap, cmap="gray_r", vmin=0, vmax=float(fmap.max()) or 1.0)
         if colorbar:
             fig.colorbar(image, ax=ax, shrink=0.75)
-        ax.set_title(title)
-        ax.set_xlabel(f"column ({fmap.shape[1]} wide)")
-        ax.set_ylabel(f"row ({fmap.shape[0]} high)")
+        ax.set(xlabel=f"column ({fmap.shape[1]} wide)", ylabel=f"row ({fmap.shape[0]} high)")
     return fig
 
 
 @accepts(probabilities=ProbabilityRow(), ax=OPTIONAL_AX, true_label=Maybe(Digit()), title=Text())
-def plot_probabilities(
-    probabilities: np.ndarray,
-    ax: Axes | None = None,
-    true_label: int | None = None,
-    title: str = "Predicted probabilities",
-) -> Axes:
-    """Bar chart of the 10 class probabilities of one image; the most probable bar is highlighted (chapter 1).
+def plot_probabilities(probabilities: np.ndarray, ax: Axes | None = None, true_label: int | None = None,
+                       title: str = "Predicted probabilities") -> Axes:
+    """Bar chart of one image's 10 class probabilities, the most probable highlighted (chapter 1).
 
-    `probabilities`: shape (10,), values in [0, 1] summing to 1 (a softmax output).
-    `true_label`, if given (0-9), is named in the x-axis label. Returns the Axes.
-    """
-    ax = _new_axes(ax, (5.0, 3.0))
+    `true_label`, if given, is named in the x-axis label."""
+    ax = ax or plt.subplots(figsize=(5.0, 3.0))[1]
     colors = [ACCENT_COLOR if k == probabilities.argmax() else TRAIN_COLOR for k in range(10)]
     bars = ax.bar(range(10), probabilities, color=colors)
     ax.bar_label(bars, labels=[f"{p:.2f}" for p in probabilities], fontsize=8, padding=2)
     ax.set_xticks(range(10))
     ax.set_ylim(0, 1.1)
-    ax.set_title(title)
-    ax.set_xlabel("digit (class)" + (f"; the true digit is {true_label}" if true_label is not None else ""))
-    ax.set_ylabel("probability")
+    truth = f"; the true digit is {true_label}" if true_label is not None else ""
+    ax.set(title=title, xlabel="digit (class)" + truth, ylabel="probability")
     return ax
 
 
 # --- Chapters 4-7: the network diagram, training curves, predictions and mistakes ----------
 
-_LAYER_COLORS = {"input": "#BBBBBB", "conv": "#0072B2", "pool": "#E69F00", "flatten": "#999999", "dense": "#009E73"}
+_LAYER_COLORS = {"input": "#BBBBBB", "conv": "#0072B2", "pool": "#E69F00", "flatten": "#999999",
+                 "dense": "#009E73"}
 
 
-def _layer_kind(name: str) -> str:
-    for kind in ("conv", "pool", "flatten", "dense", "input"):
-        if kind in name.lower():
-            return kind
-    return "flatten"
+def _draw_block(ax: Axes, centre: float, shape: tuple[int, ...], face: str, top: float) -> tuple[float, ...]:
+    """Draw a layer's output centred on `centre`, as a box for a map (h, w, c), taller with h
+    and deeper with c, or as a bar for a vector (n,); return its left and right edges."""
+    if len(shape) == 3:
+        height = 0.3 + 1.3 * shape[0] / max(28, shape[0])
+        width, depth = 0.1 + 0.05 * np.log2(shape[2]), 0.06 + 0.03 * np.log2(shape[2])
+    else:
+        height, width, depth = 0.35 + 0.25 * np.log10(shape[0]), 0.14, 0.0
+    x, y = centre - (width + depth) / 2, (top - height) / 2
+    edge = {"edgecolor": "#333333", "lw": 0.6}
+    if depth:  # the top and side faces make the block look like a stack of maps
+        back, up = x + width + depth, y + height + depth
+        ax.add_patch(Polygon([(x, y + height), (x + depth, up), (back, up), (x + width, y + height)],
+                             facecolor=face, alpha=0.55, **edge))
+        ax.add_patch(Polygon([(x + width, y), (back, y + depth), (back, up), (x + width, y + height)],
+                             facecolor=face, alpha=0.35, **edge))
+    ax.add_patch(Rectangle((x, y), width, height, facecolor=face, alpha=0.85, **edge))
+    return x, x + width + depth
 
 
 @accepts(layers=LayerTable(most=2 * MAX_PANELS), input_shape=InputShape(), ax=OPTIONAL_AX)
-def plot_network(
-    layers: list[tuple[str, tuple[int, ...], int]],
-    input_shape: tuple[int, int, int] = (28, 28, 1),
-    ax: Axes | None = None,
-) -> Axes:
+def plot_network(layers: list[tuple[str, tuple[int, ...], int]], input_shape: tuple[int, ...] = (28, 28, 1),
+                 ax: Axes | None = None) -> Axes:
     """Draw a network as a row of blocks, input on the left, with Matplotlib only (chapter 4).
 
     `layers` lists (name, output shape without the batch axis, parameter count), like
-    `helpers.models.SEED_LAYERS`. A feature map (h, w, c) is a block whose height grows with
-    h and whose depth with c; a vector (n,) is a bar. Each block is labelled with its
-    name, shape and parameters; colours tell convolution, pooling, flatten and dense apart.
-    """
+    `helpers.models.SEED_LAYERS`. Each block is labelled with its name, shape and parameters;
+    colours tell convolution, pooling, flatten and dense apart."""
     blocks = [("input", input_shape, 0)] + layers
-    ax = _new_axes(ax, (1.15 * len(blocks) + 0.4, 3.2))
-    step, top = 1.25, 1.6
-    right_edges: list[float] = []
+    ax = ax or plt.subplots(figsize=(1.15 * len(blocks) + 0.4, 3.2))[1]
+    step, top, previous = 1.25, 1.6, 0.0
     for i, (name, shape, params) in enumerate(blocks):
-        kind = _layer_kind(name) if i else "input"
-        if len(shape) == 3:
-            height = 0.3 + 1.3 * shape[0] / max(28, shape[0])
-            width = 0.1 + 0.05 * np.log2(shape[2])
-            depth = 0.06 + 0.03 * np.log2(shape[2])
-        else:
-            height = 0.35 + 0.25 * np.log10(shape[0])
-            width, depth = 0.14, 0.0
-        x, y = i * step - (width + depth) / 2, (top - height) / 2  # the block is centred on i * step
-        face = _LAYER_COLORS[kind]
-        if depth:  # the top and side faces make the block look like a stack of maps
-            ax.add_patch(Polygon([(x, y + height), (x + depth, y + height + depth),
-                                  (x + width + depth, y + height + depth), (x + width, y + height)],
-                                 closed=True, facecolor=face, alpha=0.55, edgecolor="#333333", lw=0.6))
-            ax.add_patch(Polygon([(x + width, y), (x + width + depth, y + depth),
-                                  (x + width + depth, y + height + depth), (x + width, y + height)],
-                                 closed=True, facecolor=face, alpha=0.35, edgecolor="#333333", lw=0.6))
-        ax.add_patch(Rectangle((x, y), width, height, facecolor=face, alpha=0.85, edgecolor="#333333", lw=0.6))
+        kind = next((kind for kind in ("conv", "pool", "flatten", "dense", "input") if kind in name.lower()),
+                    "flatten")
+        left, right = _draw_block(ax, i * step, shape, _LAYER_COLORS[kind if i else "input"], top)
         label_y = top + 0.3 + (0.22 if i % 2 else 0.0)  # staggered so long names never touch
         ax.text(i * step, label_y, name, ha="center", va="bottom", fontsize=8, fontweight="bold")
         ax.text(i * step, -0.1, "×".join(str(s) for s in shape), ha="center", va="top", fontsize=8)
         if i:
-            ax.text(i * step, -0.38, f"{params:,} params", ha="center", va="top", fontsize=7.5, color="#444444")
-            ax.add_patch(FancyArrowPatch((right_edges[-1] + 0.05, top / 2), (x - 0.05, top / 2),
+            ax.text(i * step, -0.38, f"{params:,} params", ha="center", va="top", fontsize=7.5,
+                    color="#444444")
+            ax.add_patch(FancyArrowPatch((previous + 0.05, top / 2), (left - 0.05, top / 2),
                                          arrowstyle="-|>", mutation_scale=8, color="#555555", lw=0.8))
-        right_edges.append(x + width + depth)
+        previous = right
     total = sum(params for _, _, params in blocks)
     weighted = sum(1 for _, _, params in blocks if params)
     ax.set_xlim(-0.6, (len(blocks) - 1) * step + 0.6)
@@ -465,40 +356,34 @@ def plot_network(
     return ax
 
 
-def _curves(logs: dict[str, Any], metric: str) -> tuple[list[float], list[float]]:
+def _curves(logs: dict[str, Any], metric: str) -> list[np.ndarray]:
     """The training and validation values of `metric`, one per epoch each."""
     keys = (metric, f"val_{metric}")
     missing = [key for key in keys if key not in logs]
     if missing:
         raise ValueError(f"history lacks {missing}; expected the keys '{metric}' and 'val_{metric}' "
                          f"(fit with validation_data), got {sorted(logs)}.")
-    for key in keys:
-        values = _v.as_array(logs[key], f"history['{key}']")
+    curves = [_v.as_array(logs[key], f"history['{key}']") for key in keys]
+    for key, values in zip(keys, curves, strict=True):
         if values.ndim != 1 or values.dtype == np.bool_:
-            raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; got shape {values.shape}.")
-    train, val = list(logs[metric]), list(logs[f"val_{metric}"])
-    if len(train) != len(val) or not train:
+            raise ValueError(f"history['{key}'] should be a list of numbers, one per epoch; "
+                             f"got shape {values.shape}.")
+    if len(curves[0]) != len(curves[1]) or not len(curves[0]):
         raise ValueError(f"'{metric}' and 'val_{metric}' should hold one value per epoch each; "
-                         f"got {len(train)} and {len(val)}.")
-    return train, val
+                         f"got {len(curves[0])} and {len(curves[1])}.")
+    return curves
 
 
-@accepts(history=PlotHistory(), metric=Text(), ax=OPTIONAL_AX, label=Text(), which=OneOf("both", "train", "validation"))
-def plot_history(
-    history: dict[str, list[float]],
-    metric: str = "loss",
-    ax: Axes | None = None,
-    label: str = "",
-    which: str = "both",
-) -> Axes:
+@accepts(history=PlotHistory(), metric=Text(), ax=OPTIONAL_AX, label=Text(),
+         which=OneOf("both", "train", "validation"))
+def plot_history(history: dict[str, list[float]], metric: str = "loss", ax: Axes | None = None,
+                 label: str = "", which: str = "both") -> Axes:
     """Plot one metric per epoch, training against validation (chapter 5).
 
-    `history` is a keras History or its ``.history`` dict (or a record saved by
-    `helpers.training`), holding `metric` and ``val_`` + `metric`, one value per epoch.
-    `which` is "both", "train" or "validation"; `label` prefixes the legend (to compare runs).
-    """
+    `history`: a keras History, its ``.history`` dict or a record saved by `helpers.training`.
+    `label` prefixes the legend, to compare runs."""
     train, val = _curves(history, metric)
-    ax = _new_axes(ax, (6.0, 4.0))
+    ax = ax or plt.subplots(figsize=(6.0, 4.0))[1]
     epochs = np.arange(1, len(train) + 1)
     prefix = f"{label} " if label else ""
     if which in ("both", "train"):
@@ -506,66 +391,51 @@ def plot_history(
     if which in ("both", "validation"):
         ax.plot(epochs, val, "s--" if which == "both" else "s-", ms=3.5, color=None if label else VAL_COLOR,
                 label=f"{prefix}validation")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(metric.replace("_", " "))
-    ax.set_title(f"{metric.replace('_', ' ').capitalize()} per epoch")
-    # Every epoch up to 20; beyond, the first and every fifth (Matplotlib's own ticks would
-    # widen the axis to -5 and past the last epoch).
+    name = metric.replace("_", " ")
+    ax.set(xlabel="epoch", ylabel=name, title=f"{name.capitalize()} per epoch")
+    # Every epoch up to 20, then the first and every fifth: Matplotlib's own ticks would widen the axis.
     ax.set_xticks(epochs if len(epochs) <= 20 else epochs[(epochs == 1) | (epochs % 5 == 0)])
     ax.legend()
     return ax
 
 
-@accepts(cm=_counts, normalize=Flag(), ax=OPTIONAL_AX, scale_to_mistakes=Flag())
-def plot_confusion_matrix(
-    cm: np.ndarray, normalize: bool = False, ax: Axes | None = None, scale_to_mistakes: bool = False
-) -> Axes:
-    """Draw a 10x10 confusion matrix as a seaborn heatmap, in counts or row-normalised (chapter 6).
+@accepts(cm=ConfusionMatrix(), normalize=Flag(), ax=OPTIONAL_AX, scale_to_mistakes=Flag())
+def plot_confusion_matrix(cm: np.ndarray, normalize: bool = False, ax: Axes | None = None,
+                          scale_to_mistakes: bool = False) -> Axes:
+    """Draw a confusion matrix as a seaborn heatmap, in counts or row-normalised (chapter 6).
 
-    Rows are true digits, columns predictions. With ``normalize=True`` each row is divided
-    by its total, so a cell reads "the share of digit i predicted as j" and the diagonal is
-    each digit's recall. With ``scale_to_mistakes=True`` the colour scale ends at the largest
-    cell off the diagonal, so that the mistakes show; the diagonal is then off the scale (the
-    numbers in the cells stay exact).
-    """
+    Rows are true digits, columns predictions. With ``normalize=True`` a cell reads "the share
+    of digit i predicted as j" and the diagonal is each digit's recall. With
+    ``scale_to_mistakes=True`` the colour scale ends at the largest mistake, so that the
+    mistakes show; the diagonal is then off the scale (the numbers in the cells stay exact)."""
     import seaborn as sns  # here: seaborn is slow to import and only this plot uses it
 
-    ax = _new_axes(ax, (6.4, 5.4))
+    ax = ax or plt.subplots(figsize=(6.4, 5.4))[1]
     values = normalize_rows(cm) if normalize else cm
     off_diagonal = values[~np.eye(10, dtype=bool)]
     vmax = float(off_diagonal.max()) if scale_to_mistakes and off_diagonal.max() > 0 else None
     label = "share of the row" if normalize else "images"
-    sns.heatmap(values, annot=True, fmt=".1%" if normalize else "d", cmap="Blues", square=True, vmin=0, vmax=vmax,
-                cbar_kws={"label": label + (" (scale ends at the largest mistake)" if vmax else "")},
+    label += " (scale ends at the largest mistake)" if vmax else ""
+    sns.heatmap(values, annot=True, fmt=".1%" if normalize else "d", cmap="Blues", square=True, vmin=0,
+                vmax=vmax, cbar_kws={"label": label},
                 annot_kws={"fontsize": 6.5 if normalize else 7.5}, linewidths=0.5, linecolor="#eeeeee", ax=ax)
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
     ax.tick_params(axis="y", rotation=0)
-    ax.set_title("Confusion matrix, row-normalised" if normalize else "Confusion matrix, counts")
+    ax.set(title=f"Confusion matrix, {'row-normalised' if normalize else 'counts'}", xlabel="predicted digit",
+           ylabel="true digit")
     return ax
 
 
-@accepts(images=_gallery, y_true=_labels, y_pred=_labels,
-         confidence=Shares(hint="It is the probability of the predicted class."),
-         indices=Maybe(Positions()), ncols=Whole(), fig=Maybe(FigureSpec()))
-def plot_misclassified(
-    images: np.ndarray,
-    y_true: np.ndarray,
-    y_pred: np.ndarray,
-    confidence: np.ndarray,
-    indices: np.ndarray | None = None,
-    ncols: int = 8,
-    fig: Figure | None = None,
-) -> Figure:
+@accepts(images=GALLERY, y_true=Labels(), y_pred=Labels(),
+         confidence=Shares(hint="It is the probability of the predicted class."), indices=Maybe(Positions()),
+         ncols=Whole(), fig=Maybe(FigureSpec()))
+def plot_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, confidence: np.ndarray,
+                       indices: np.ndarray | None = None, ncols: int = 8,
+                       fig: Figure | None = None) -> Figure:
     """A gallery of digits, each titled with its true label, the prediction and its probability (chapter 6).
 
-    `images` (n, 28, 28) or (n, 28, 28, 1); `y_true`, `y_pred` digits 0-9 and `confidence`
-    (the predicted class's probability, in [0, 1]) of length n. `indices`, if given, are the
-    images' positions in the test set, shown as "#1234". Each title reads "true 4, pred 9"
-    over the position and the probability the model gave its prediction.
-    At most `MAX_GALLERY` (100) digits: more is refused with a ValueError (each digit is its own
-    small plot, so 10,000 would take minutes); pick the ones to show first, e.g. the first 32.
-    """
+    `confidence` is the predicted class's probability; `indices`, if given, are the images'
+    positions in the test set, shown as "#1234". At most `MAX_GALLERY` digits: each is its
+    own small plot, so pick the ones to show first, e.g. the first 32."""
     _v.same_length(images=images, y_true=y_true, y_pred=y_pred, confidence=confidence,
                    **({} if indices is None else {"indices": indices}))
     ncols = min(ncols, len(images))
@@ -583,54 +453,48 @@ def plot_misclassified(
     return fig
 
 
-@accepts(images=_scaled_pictures, augment=Function("a Keras layer or a function of a batch"), copies=Whole(minimum=None))
-def show_augmented(
-    images: np.ndarray, augment: Callable[..., np.ndarray], copies: int = 5, figsize: tuple[float, float] | None = None
-) -> Figure:
+@accepts(images=Pictures(scaled=True, nonempty=True, most=10, why="one row each"),
+         augment=Function("a Keras layer or a function of a batch"), copies=Whole(maximum=10))
+def show_augmented(images: np.ndarray, augment: Callable[..., np.ndarray], copies: int = 5,
+                   figsize: tuple[float, float] | None = None) -> Figure:
     """A grid: each row one digit (left) and `copies` random augmentations of it (chapter 7).
 
-    `images`: float (n, 28, 28, 1) in [0, 1], n from 1 to 10; `augment`: a Keras layer or
-    function mapping such a batch to one of the same shape (called with ``training=True``).
-    """
-    if not 1 <= len(images) <= 10 or not 1 <= copies <= 10:
-        raise ValueError(f"show 1-10 images with 1-10 copies each; got {len(images)} images, {copies} copies.")
+    `augment`: a Keras layer or a function of a batch (called with ``training=True``)."""
     rows = [images] + [_augmented(augment, images) for _ in range(copies)]
-    fig, axes = plt.subplots(len(images), copies + 1, figsize=figsize or (1.1 * (copies + 1), 1.1 * len(images)),
-                             squeeze=False)
+    figsize = figsize or (1.1 * (copies + 1), 1.1 * len(images))
+    fig, axes = plt.subplots(len(images), copies + 1, figsize=figsize, squeeze=False)
     for col, batch in enumerate(rows):
         for row in range(len(images)):
-            axes[row, col].imshow(batch[row, ..., 0], cmap="gray_r", vmin=0, vmax=1)
-            axes[row, col].set_xticks([])
-            axes[row, col].set_yticks([])
+            _picture(axes[row, col], batch[row, ..., 0])
         axes[0, col].set_title("original" if col == 0 else f"copy {col}", fontsize=8)
     fig.suptitle("Random shifts, rotations and zooms keep each digit what it is")
     return fig
 
 
 def _augmented(augment: Callable[..., np.ndarray], images: np.ndarray) -> np.ndarray:
-    """One call of `augment` on the batch, checked to return a batch of the same shape in [0, 1]."""
+    """One call of `augment` on the batch, checked to return finite values in a batch of its shape."""
     out = _v.as_array(np.asarray(augment(images, training=True)), "what augment returned")
     if out.shape != images.shape:
-        raise ValueError(f"augment should return a batch of the shape it was given, {images.shape}; got {out.shape}.")
+        raise ValueError(f"augment should return a batch of the shape it was given, {images.shape}; "
+                         f"got {out.shape}.")
     _v.finite(out, "what augment returned")
     return out
 
 
 @accepts(table=LossTable(), ax=OPTIONAL_AX, title=Text())
-def plot_factor_table(table: Any, ax: Axes | None = None, title: str = "Validation loss, mean ± sd over seeds") -> Axes:
+def plot_factor_table(table: Any, ax: Axes | None = None,
+                      title: str = "Validation loss, mean ± sd over seeds") -> Axes:
     """Error bars of `ablation.factor_table`'s validation loss, one row per factor, top to bottom (chapter 7).
 
-    Kept rows are drawn filled if the table has a boolean 'kept' column. Returns the Axes.
-    """
-    ax = _new_axes(ax, (7, 0.45 * len(table) + 1.2))
+    Kept rows are drawn filled if the table has a boolean 'kept' column."""
+    ax = ax or plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))[1]
     positions = list(range(len(table)))[::-1]
     kept = table["kept"] if "kept" in table else [True] * len(table)
     for y, (_, line), filled in zip(positions, table.iterrows(), kept, strict=True):
         ax.errorbar(line["val loss"], y, xerr=line["loss sd"], fmt="o", capsize=4, color="C0",
                     markerfacecolor="C0" if filled else "white", label=None)
     ax.set_yticks(positions, [str(label) for label in table.index])
-    ax.set_xlabel("validation loss after the last epoch (lower is better)")
-    ax.set_title(title)
+    ax.set(title=title, xlabel="validation loss after the last epoch (lower is better)")
     return ax
 
 
@@ -641,25 +505,31 @@ def plot_factor_table(table: Any, ax: Axes | None = None, title: str = "Validati
 def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normalize: bool = True) -> np.ndarray:
     """Lay a stack of maps (height, width, channels) out as one 2-D mosaic, NaN between tiles (chapter 8).
 
-    With ``normalize=True`` each map is scaled to [0, 1] on its own (a map that is all zero
-    stays zero), so weak and strong maps both show their pattern. `ncols` defaults to a
-    near-square grid and is at most the number of maps; `pad` is 0 to 10 pixels. Returns an
-    array of shape (rows*(h+pad)-pad, ncols*(w+pad)-pad).
-    """
-    height, width, count = maps.shape
+    With ``normalize=True`` each map is scaled to [0, 1] on its own (a flat map becomes 0), so
+    weak and strong maps both show their pattern. `ncols` defaults to a near-square grid."""
+    count = maps.shape[2]
     ncols = int(np.ceil(np.sqrt(count))) if ncols is None else ncols
     if not 1 <= ncols <= count:
         raise ValueError(f"ncols should be at least 1 and at most the number of maps, {count}; got {ncols}.")
+    tiles = np.moveaxis(maps, 2, 0)
+    if normalize:
+        low = tiles.min(axis=(1, 2), keepdims=True)
+        spread = tiles.max(axis=(1, 2), keepdims=True) - low
+        tiles = np.divide(tiles - low, spread, out=np.zeros_like(tiles), where=spread > 0)
+    return _mosaic(tiles, ncols, pad, fill=np.nan)
+
+
+def _tile_grid(ax: Axes, maps: np.ndarray, ncols: int, normalize: bool, **style: Any) -> Any:
+    """Draw `tile_maps(maps)`, the gaps masked, with its tiles numbered: filter = row start + column."""
+    image = ax.imshow(np.ma.masked_invalid(tile_maps(maps, ncols=ncols, normalize=normalize)), **style)
+    height, width, count = maps.shape
     nrows = -(-count // ncols)
-    mosaic = np.full((nrows * (height + pad) - pad, ncols * (width + pad) - pad), np.nan, np.float32)
-    for k in range(count):
-        tile = maps[:, :, k]
-        if normalize:
-            low, high = float(tile.min()), float(tile.max())
-            tile = (tile - low) / (high - low) if high > low else np.zeros_like(tile)
-        top, left = (k // ncols) * (height + pad), (k % ncols) * (width + pad)
-        mosaic[top : top + height, left : left + width] = tile
-    return mosaic
+    ax.set_xticks([c * (width + 1) + (width - 1) / 2 for c in range(ncols)], [str(c) for c in range(ncols)])
+    ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(nrows)],
+                  [str(r * ncols) for r in range(nrows)])
+    ax.tick_params(length=0, labelsize=7)
+    ax.set(xlabel="+ column", ylabel="filter number (row start)")
+    return image
 
 
 @accepts(filters=Stack("(filters, height, width)", "a Keras kernel? use first_layer_filters(model)"),
@@ -667,14 +537,11 @@ def tile_maps(maps: np.ndarray, ncols: int | None = None, pad: int = 1, normaliz
 def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "First-layer filters") -> Axes:
     """Draw kernels (filters, h, w) as a grid of tiny images on one colour scale around zero (chapter 8).
 
-    Red weights are positive (the filter likes ink there), blue negative (it likes no ink).
-    Returns the Axes.
-    """
+    Red weights are positive (the filter likes ink there), blue negative (it likes no ink)."""
     limit = float(np.abs(filters).max()) or 1.0
-    mosaic = tile_maps(np.transpose(filters, (1, 2, 0)), ncols=ncols, normalize=False)
-    image = ax.imshow(np.ma.masked_invalid(mosaic), cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+    image = _tile_grid(ax, np.transpose(filters, (1, 2, 0)), ncols, False, cmap=SIGNED_CMAP, vmin=-limit,
+                       vmax=limit)
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label="weight")
-    _grid_ticks(ax, filters.shape[1:], filters.shape[0], ncols)
     ax.set_title(title)
     return ax
 
@@ -683,93 +550,63 @@ def show_filters(filters: np.ndarray, ax: Axes, ncols: int = 5, title: str = "Fi
 def show_map_grid(maps: np.ndarray, ax: Axes, ncols: int | None = None, title: str = "") -> Axes:
     """Draw a layer's feature maps (height, width, channels) as a grid, each on its own scale (chapter 8).
 
-    Dark means a strong response (the book's ink-on-paper colours); a blank tile is a
-    filter that did not respond to this digit at all. Returns the Axes.
-    """
+    Dark means a strong response; a blank tile is a filter that did not respond to this digit."""
     ncols = int(np.ceil(np.sqrt(maps.shape[2]))) if ncols is None else ncols
-    mosaic = tile_maps(maps, ncols=ncols)
     cmap = mpl.colormaps["gray_r"].with_extremes(bad="#d9d9d9")  # the gaps between tiles in light grey
-    ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-    _grid_ticks(ax, maps.shape[:2], maps.shape[2], ncols)
+    _tile_grid(ax, maps, ncols, True, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax.set_title(title or f"{maps.shape[2]} maps of {maps.shape[0]}×{maps.shape[1]}")
     return ax
 
 
-def _grid_ticks(ax: Axes, tile: tuple[int, int], count: int, ncols: int) -> None:
-    """Number the tiles' columns and rows of a mosaic on the axes (filter index = row*ncols+col)."""
-    height, width = tile
-    nrows = -(-count // ncols)
-    ax.set_xticks([c * (width + 1) + (width - 1) / 2 for c in range(ncols)], [str(c) for c in range(ncols)])
-    ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(nrows)], [str(r * ncols) for r in range(nrows)])
-    ax.tick_params(length=0, labelsize=7)
-    ax.set_xlabel("+ column")
-    ax.set_ylabel("filter number (row start)")
+@accepts(image=SCALED_DIGIT, heat=HeatMap(), ax=AxesSpec(), title=Text(),
+         alpha=Number(minimum=0.0, maximum=1.0), visible=Maybe(ImageMask()))
+def show_heatmap(image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
+                 visible: np.ndarray | None = None) -> Axes:
+    """Draw a (28, 28) heat map in [0, 1] over the faint digit it explains (chapter 8).
 
-
-@accepts(image=SCALED_DIGIT, heat=HeatMap(), ax=AxesSpec(), title=Text(), alpha=Number(minimum=0.0, maximum=1.0),
-         visible=Maybe(ImageMask()))
-def show_heatmap(
-    image: np.ndarray, heat: np.ndarray, ax: Axes, title: str = "", alpha: float = 0.6,
-    visible: np.ndarray | None = None,
-) -> Axes:
-    """Draw a (28, 28) heat map in [0, 1] over the digit it explains (chapter 8).
-
-    The digit is drawn in light grey, the heat in warm colours: the darker, the larger the
-    value at those pixels. With `visible` (bool (28, 28), see `inspection.visible_mask`), the
-    pixels the network cannot see are hatched. Returns the Axes.
-    """
-    ax.imshow(image, cmap="gray_r", vmin=0, vmax=3)  # faint ink as a backdrop
+    The darker the warm colour, the larger the heat. With `visible` (see
+    `inspection.visible_mask`), the pixels the network cannot see are hatched."""
+    _picture(ax, image, vmax=3)  # faint ink as a backdrop
     ax.imshow(np.ma.masked_less(heat, 0.05), cmap="YlOrRd", vmin=0, vmax=1, alpha=alpha)
     if visible is not None:
         _hatch_outside(ax, visible)
-    ax.set_xticks([])
-    ax.set_yticks([])
     ax.set_title(title)
     return ax
 
 
 @accepts(image=SCALED_DIGIT, model=DigitModel(), ax=AxesSpec(), title=Text())
-def show_receptive_fields(
-    image: np.ndarray, model: keras.Model, ax: Axes, cells: dict[str, tuple[int, int]] | None = None,
-    title: str = "",
-) -> Axes:
+def show_receptive_fields(image: np.ndarray, model: keras.Model, ax: Axes,
+                          cells: dict[str, tuple[int, int]] | None = None, title: str = "") -> Axes:
     """Draw, over the digit, the input window one cell of each layer sees, where it is (chapter 8).
 
     `cells` maps a layer name to a cell (row, col) of its map (default: the middle cell of
-    each Conv2D map and the one cell of the last map); each window comes from
-    `inspection.field_windows`, so it sits where that cell really looks, not around the
-    image's centre. The pixels no output can depend on (outside `inspection.visible_mask`)
-    are hatched. Returns the Axes.
-    """
+    each Conv2D map and the one cell of the last map). Each window comes from
+    `inspection.field_windows`, so it sits where that cell really looks; the pixels no output
+    can depend on are hatched."""
     if cells is None:
         last = inspection.layer_steps(model)[-1][0]
         cells = inspection.default_cells(model, [*inspection.conv_layer_names(model), last])
     windows = inspection.field_windows(model, cells)
-    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    _picture(ax, image, names=("column", "row"))
     _hatch_outside(ax, inspection.visible_mask(model))
     colors = [ACCENT_COLOR, TRAIN_COLOR, VAL_COLOR, "#CC79A7", "#E69F00", "#56B4E9"]
     for k, (name, (top, bottom, left, right)) in enumerate(windows.items()):
         row, col = cells[name]
-        ax.add_patch(Rectangle(
-            (left - 0.5, top - 0.5), right - left + 1, bottom - top + 1, fill=False, lw=2,
-            ec=colors[k % len(colors)], label=f"{name} ({row}, {col}): rows {top}-{bottom}, cols {left}-{right}",
-        ))
+        where = f"{name} ({row}, {col}): rows {top}-{bottom}, cols {left}-{right}"
+        ax.add_patch(Rectangle((left - 0.5, top - 0.5), right - left + 1, bottom - top + 1, fill=False, lw=2,
+                               ec=colors[k % len(colors)], label=where))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
-    _digit_ticks(ax, "column", "row")
     ax.set_title(title or "The input window of one cell of each layer")
     return ax
 
 
 @accepts(image=SCALED_DIGIT, mask=ImageMask(), ax=AxesSpec(), title=Text())
 def show_visible_region(image: np.ndarray, mask: np.ndarray, ax: Axes, title: str = "") -> Axes:
-    """Draw the digit with the pixels outside `mask` (bool (28, 28)) hatched over (chapter 8).
+    """Draw the digit with the pixels its network cannot see, outside `mask`, hatched (chapter 8).
 
-    The hatched pixels are those the network's output cannot depend on
-    (`inspection.visible_mask`). Returns the Axes.
-    """
-    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    `mask` is what `inspection.visible_mask` returns."""
+    _picture(ax, image, names=("column", "row"))
     _hatch_outside(ax, mask, outline=True)
-    _digit_ticks(ax, "column", "row")
     ax.set_title(title or "What the network can see")
     return ax
 
@@ -794,15 +631,10 @@ def plot_stages(stages: dict[str, np.ndarray], axes: Any) -> list[Axes]:
     """Draw each preprocessing stage on its own Axes (one per stage), titled with its size (chapter 9).
 
     The first stage is drawn as the picture looks (0 black, 1 white); the others as every
-    digit in this book, ink dark on white paper (0 white, 1 black). Returns the Axes.
-    """
+    digit in this book, ink dark on white paper (0 white, 1 black)."""
     axes = _each_axes(axes, len(stages), "stage")
     for index, (ax, (name, image)) in enumerate(zip(axes, stages.items(), strict=True)):
-        ax.imshow(image, cmap="gray" if index == 0 else "gray_r", vmin=0, vmax=1, interpolation="nearest")
+        _picture(ax, image, cmap="gray" if index == 0 else "gray_r", interpolation="nearest")
         ax.set_title(f"{name}\n{image.shape[0]}×{image.shape[1]}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():  # a thin frame: white-on-white stages keep their edges
-            spine.set_visible(True)
-            spine.set_color("#999999")
+        ax.spines[:].set(visible=True, color="#999999")  # a frame: white-on-white stages keep their edges
     return axes

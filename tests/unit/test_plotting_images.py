@@ -257,3 +257,15 @@ def test_plot_probabilities_rejects_bad_input(probs, kwargs, message):
 def test_show_feature_maps_takes_maps_of_different_sizes(rng):
     fig = plotting.show_feature_maps([rng.random((26, 26)), rng.random((13, 13))], ["26", "13"], colorbar=False)
     assert [ax.get_images()[0].get_array().shape for ax in fig.axes] == [(26, 26), (13, 13)]
+
+
+# --- tile_maps (chapter 8): laid out like digit_mosaic, each map on its own scale -----------
+
+
+def test_tile_maps_scales_each_map_on_its_own_and_leaves_a_flat_map_blank():
+    maps = np.stack([np.arange(4.0).reshape(2, 2), np.full((2, 2), 7.0), 10 + np.arange(4.0).reshape(2, 2)], axis=2)
+    mosaic = plotting.tile_maps(maps, ncols=3, pad=1)
+    assert mosaic.shape == (2, 8) and np.isnan(mosaic[:, [2, 5]]).all()
+    np.testing.assert_allclose(mosaic[:, 0:2], [[0, 1 / 3], [2 / 3, 1]])
+    np.testing.assert_array_equal(mosaic[:, 3:5], 0)  # a flat map has no pattern to show
+    np.testing.assert_allclose(mosaic[:, 6:8], mosaic[:, 0:2])  # the same pattern, 10 higher, looks the same
