@@ -18,12 +18,11 @@ from helpers.checks.core import (
     _passed,
     check_number,
 )
+from helpers.models import build_seed_cnn, conv_params, dense_params
 
 
 def _seed_layer_params(filters: tuple[int, int, int]) -> list[tuple[str, int, int]]:
     """(layer, parameters, biases) of the article's network with these filter counts."""
-    from helpers.models import conv_params, dense_params
-
     f1, f2, f3 = filters
     return [
         ("conv2d_1", conv_params(3, 1, f1), f1),
@@ -102,8 +101,6 @@ def check_extra_params_32(answer: Any) -> CheckResult:
              "input has channels) and add what each gains.",
     )
     if result:  # confirmed with the call: Keras counts both networks
-        from helpers.models import build_seed_cnn
-
         gained = build_seed_cnn(filters=(32, 64, 64)).count_params() - build_seed_cnn().count_params()
         print(f"   Keras agrees: the two networks' count_params() differ by {gained:,}.")
     return result

@@ -20,6 +20,8 @@ from helpers.checks.core import (
     check_function,
     check_number,
 )
+from helpers.inspection import gradient_mask, receptive_field
+from helpers.models import build_seed_cnn
 
 
 @_guard("Numbers in conv2d_2's feature maps")
@@ -43,8 +45,6 @@ def check_conv2d_2_values(answer: Any) -> CheckResult:
 @_guard("Receptive field with 5x5 first kernels")
 def check_receptive_field_5x5(answer: Any) -> CheckResult:
     """Exercise 8.2: receptive field of one conv2d_2 pixel when conv2d_1 uses 5x5 kernels."""
-    from helpers.inspection import receptive_field
-
     exercise = "Receptive field with 5x5 first kernels"
     expected = receptive_field([(5, 1), (2, 2), (3, 1)])
     hints = {
@@ -90,9 +90,6 @@ def check_pixels_that_can_change(answer: Any) -> CheckResult:
     not identically zero (the seed architecture, on random images). A wrong answer gets the
     number of pixels it marks wrongly either way and a hint, never the mask itself.
     """
-    from helpers.inspection import gradient_mask
-    from helpers.models import build_seed_cnn
-
     exercise = "Pixels that can change the prediction"
     if answer is None or answer is Ellipsis:
         return _not_done(exercise)

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.build  # serves _build/html and reads the models the book trained
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,6 +199,20 @@ def draw(page, strokes, device="mouse", canvas=".dw-canvas"):
         cdp.detach()
 
 
+def wait_for_text(page, selector, text):
+    """Wait until the element `selector` shows `text`; on a timeout, fail saying what the page
+    showed instead (the status line, where the drawing area was, any problem recorded)."""
+    try:
+        page.wait_for_function("([s, t]) => document.querySelector(s).textContent.includes(t)", arg=[selector, text])
+    except PlaywrightTimeout:
+        seen = page.evaluate("""(s) => ({shown: document.querySelector(s).textContent.trim(),
+            status: document.querySelector('.dw-status').textContent.trim(),
+            canvas: document.querySelector('.dw-canvas').getBoundingClientRect().toJSON(),
+            scrollY: window.scrollY, width: window.innerWidth, height: window.innerHeight,
+            strokes: document.querySelector('.digit-widget').digitWidget.strokes})""", selector)
+        pytest.fail(f"{selector} never showed {text!r}: {seen}; problems: {getattr(page, 'problems', [])}")
+
+
 def status(page):
     return page.locator(".dw-status").inner_text()
 
@@ -208,7 +223,7 @@ def test_drawn_digits_are_read_and_clear_empties(page, network):
     for digit, strokes in ((7, SEVEN), (1, ONE)):
         page.click(CLEAR)
         draw(page, strokes)
-        page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+        wait_for_text(page, ".dw-status", "reads a")
         assert f"reads a {digit}," in status(page)
         assert page.locator(".dw-best .dw-bar-digit").inner_text() == str(digit)
     page.click(CLEAR)
@@ -245,7 +260,7 @@ def draw_and_read(page, strokes, device):
     page.evaluate("window.pointerLog.down = []; window.pointerLog.cancelled = 0")
     before = page.evaluate("window.scrollY")
     draw(page, strokes, device)
-    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+    wait_for_text(page, ".dw-status", "reads a")
     log = page.evaluate("window.pointerLog")
     return status(page), log["down"], log["cancelled"], page.evaluate("window.scrollY") - before
 
@@ -305,7 +320,7 @@ def test_a_second_finger_does_not_draw(touch_page):
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     finally:
         cdp.detach()
-    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+    wait_for_text(page, ".dw-status", "reads a")
     assert "reads a 7," in status(page)
     grey_at_rest = page.evaluate("document.querySelector('.dw-canvas').getContext('2d').getImageData(250, 250, 1, 1).data[0]")
     assert grey_at_rest == 255, "the second finger drew"
@@ -325,14 +340,14 @@ def test_keyboard_loads_a_sample_and_switches_network(page, manifest):
     page.keyboard.press("Tab")  # to "Load a sample digit"
     assert page.evaluate("document.activeElement.textContent") == "Load a sample digit"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+    wait_for_text(page, ".dw-status", "reads a")
     first = manifest["samples"][0]
     assert Path(first["file"]).name in page.locator(".dw-note").inner_text()
     assert f"reads a {first['label']}," in status(page)
     page.keyboard.press("Tab")  # to the network menu, labelled
     assert page.evaluate("document.activeElement.labels[0].textContent.trim()") == "Network"
     page.select_option(".dw-select", manifest["networks"][-1]["name"])
-    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('improved')")
+    wait_for_text(page, ".dw-status", "improved")
     assert page.problems == []
 
 
@@ -348,9 +363,9 @@ def test_no_serious_accessibility_violation(open_page, manifest, scheme, width):
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     page.evaluate("document.querySelector('.dw-canvas').scrollIntoView({block: 'center', behavior: 'instant'})")  # clear of the sticky header, no smooth scroll
     draw(page, SEVEN)
-    page.wait_for_function("document.querySelector('.dw-status').textContent.includes('reads a')")
+    wait_for_text(page, ".dw-status", "reads a")
     page.click(SHIFT_RIGHT)
-    page.wait_for_function("document.querySelector('.dw-shift-text').textContent.includes('Moved 1 right')")
+    wait_for_text(page, ".dw-shift-text", "Moved 1 right")
     page.locator(".dw-layers:not([hidden]) .dw-tile").nth(2).click()
     assert page.locator(".dw-weights td").count() == 9
     # preload off: axe would refetch the theme's stylesheets and resolve their @import against
@@ -453,7 +468,7 @@ def test_the_band_overlay_follows_the_exported_header_not_the_script(open_page, 
                                                                         content_type="application/json"))
     context_page.reload(wait_until="networkidle")
     context_page.evaluate("document.querySelector('.digit-widget').digitWidget.ready")
-    context_page.wait_for_function("document.querySelector('.dw-band-text').textContent.includes('pixels')")
+    wait_for_text(context_page, ".dw-band-text", "pixels")
     expected = np.zeros((28, 28), dtype=bool)
     expected[0] = True
     assert np.array_equal(overlay_hatched(context_page), expected)
@@ -521,7 +536,7 @@ def test_keyboard_shifts_and_clears_and_the_live_regions_follow(page):
     empties; the live regions (the layer summary, both answers) say each new state."""
     page.click(CLEAR)
     draw(page, SEVEN)
-    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: 7.')")
+    wait_for_text(page, ".dw-summary", "Answer: 7.")
     summary_seven = page.locator(".dw-summary").inner_text()
     assert page.locator(".dw-summary").get_attribute("aria-live") == "polite"
     assert page.locator(".dw-compare").get_attribute("aria-live") == "polite"
@@ -535,7 +550,7 @@ def test_keyboard_shifts_and_clears_and_the_live_regions_follow(page):
     before = page.locator(".dw-compare").inner_text()
     for _ in range(3):
         page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('.dw-shift-text').textContent.includes('Moved 3 right')")
+    wait_for_text(page, ".dw-shift-text", "Moved 3 right")
     page.wait_for_function(f"document.querySelector('.dw-compare').textContent !== {json.dumps(before)}")
     moved = np.array(page.evaluate("Array.from(document.querySelector('.digit-widget').digitWidget.result.pixels)"))
     assert np.array_equal(moved.reshape(28, 28), shifted(np.array(centred).reshape(1, 28, 28), 3)[0])
@@ -545,13 +560,13 @@ def test_keyboard_shifts_and_clears_and_the_live_regions_follow(page):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Centre again"
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelector('.dw-shift-text').textContent.includes('centre of mass')")
+    wait_for_text(page, ".dw-shift-text", "centre of mass")
     page.locator(CLEAR).focus()
     page.keyboard.press("Enter")
     assert "empty" in status(page)
     assert page.locator(".dw-summary").inner_text() == ""
     draw(page, ONE)
-    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: 1.')")
+    wait_for_text(page, ".dw-summary", "Answer: 1.")
     assert page.locator(".dw-summary").inner_text() != summary_seven
     assert page.problems == []
 
@@ -561,7 +576,7 @@ def test_a_tile_opens_from_the_keyboard_with_its_filter(page):
     full size with the 3 x 3 weights of its filter."""
     page.click(CLEAR)
     draw(page, SEVEN)
-    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: 7.')")
+    wait_for_text(page, ".dw-summary", "Answer: 7.")
     first = page.locator(".dw-layers:not([hidden]) .dw-tile").first
     first.focus()
     page.keyboard.press("ArrowRight")
@@ -583,7 +598,7 @@ def test_on_a_phone_the_canvas_comes_first_and_the_maps_stack(open_page, manifes
     page.select_option(".dw-select", "improved_cnn")
     page.evaluate("document.querySelector('.dw-canvas').scrollIntoView({block: 'center', behavior: 'instant'})")  # clear of the sticky header, no smooth scroll
     draw(page, SEVEN)
-    page.wait_for_function("document.querySelector('.dw-summary').textContent.includes('Answer: ')")
+    wait_for_text(page, ".dw-summary", "Answer: ")
     boxes = page.evaluate("""() => {
         const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top + scrollY, r.right, r.bottom + scrollY]; };
         const shown = s => Array.from(document.querySelectorAll(s)).filter(e => e.offsetParent !== null).map(box);
