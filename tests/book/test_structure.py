@@ -218,3 +218,31 @@ def test_chapter_imports_only_what_colab_has(notebook):
         if cell["cell_type"] == "code":
             found |= imported_modules("".join(cell["source"]))
     assert sorted(found - allowed) == [], "not in a Colab runtime"
+
+
+def test_nbval_skips_only_chapter_5s_retraining():
+    """`make test` runs nbval over every notebook, minutes after the book build executed them
+    all; nbval skips (tag `nbval-skip`) only chapter 5's cells from its `model.fit` to its
+    reload check, which would train the network again, and none of them defines anything a
+    later cell of the chapter uses."""
+    skipped = {}
+    for path in sorted([*(ROOT / "chapters").glob("*.ipynb"), *(ROOT / "appendix").glob("*.ipynb")]):
+        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        marked = [i for i, c in enumerate(cells) if "nbval-skip" in c["metadata"].get("tags", [])]
+        if marked:
+            skipped[path.name] = (cells, marked)
+    assert list(skipped) == ["05_training.ipynb"]
+    cells, marked = skipped["05_training.ipynb"]
+    assert marked == list(range(marked[0], marked[-1] + 1)), "one run of cells"
+    assert "model.fit(" in "".join(cells[marked[0]]["source"])
+    assert "load_trained(" in "".join(cells[marked[-1]]["source"])
+    defined = set()
+    for cell in (cells[i] for i in marked):
+        tree = ast.parse("".join(cell["source"]))
+        defined |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for cell in cells[marked[-1] + 1:]:
+        tree = ast.parse("".join(cell["source"]))
+        loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        local = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        local |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) for a in n.args.args}
+        assert not (loaded - local) & defined, f"a later cell uses {(loaded - local) & defined}"
