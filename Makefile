@@ -30,9 +30,12 @@ book: install
 	@echo "The book is at $(CURDIR)/_build/html/index.html; its Colab copies in $(CURDIR)/_build/colab/chapters/"
 
 # The tests include a browser test of the built book, so they build it first (a no-op when
-# `make book` has just run: executed notebooks come from the cache).
+# `make book` has just run: executed notebooks come from the cache). Two workers, each taking
+# whole test files (and whole notebooks for nbval) in their order: most files wait on one
+# core (a kernel starting, Chromium, axe-core), so two of them share the two cores.
+TEST_WORKERS ?= 2
 test: book
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Every chapter's Colab copy, each in a fresh Colab-like runtime (tests/build/test_colab_like.py);
 # each chapter's time goes to _build/colab-times.txt. `make test` runs chapters 2-4 and chapter 5 up to its training only.
