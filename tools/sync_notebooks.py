@@ -40,15 +40,15 @@ SETUP_MARKER = "# Setup: in Colab, first install this book's helpers"
 #: (README.md, "In Colab"). Measure again and update this table when a chapter's training
 #: changes. No GPU runtime has been measured.
 COLAB_RUN_SECONDS: dict[str, tuple[int, str | None]] = {
-    "01_what_a_cnn_does": (29, None),
-    "02_loading_mnist": (21, None),
-    "03_scaling_and_reshaping": (46, None),  # two epochs on 2,048 images: a few seconds
-    "04_building_the_cnn": (24, None),
+    "01_what_a_cnn_does": (28, None),
+    "02_loading_mnist": (26, None),
+    "03_scaling_and_reshaping": (36, None),  # two epochs on 2,048 images: a few seconds
+    "04_building_the_cnn": (25, None),
     "05_training": (152, "always"),
-    "06_predicting_and_evaluating": (115, "if none is saved"),
-    "07_going_further": (391, "if none is saved"),
-    "08_inside_the_cnn": (134, "if none is saved"),
-    "09_your_own_digit": (140, "if none is saved"),
+    "06_predicting_and_evaluating": (190, "if none is saved"),
+    "07_going_further": (425, "if none is saved"),
+    "08_inside_the_cnn": (135, "if none is saved"),
+    "09_your_own_digit": (139, "if none is saved"),
 }
 COLAB_MEASURED_ON = "2026-12-03"
 TRAINING_NOTE_PREFIX = "**This chapter trains a network"
